@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import { ErrorBody } from '../core/schemas/common.schema';
+import type { Config } from './config';
+import { openDatabase, type Database } from './db/database';
+import type { Deps } from './deps';
+import { registerErrorHandling } from './http/errors';
+import { registerSessionAuth } from './http/session-auth';
+import type { App } from './http/types';
+import { AuditLog } from './modules/audit/audit-log';
+import { auditRoutes } from './modules/audit/audit.routes';
+import { authRoutes } from './modules/auth/auth.routes';
+import { mailboxRoutes } from './modules/mail/mailbox.routes';
+import { Outbox } from './modules/mail/outbox';
+import { createMetrics, opsRoutes } from './modules/ops/ops.routes';
+import { patientRoutes } from './modules/patients/patients.routes';
+import { staffRoutes } from './modules/staff/staff.routes';
+
+export interface BuildOptions {
+  /** An already-open database (tests share one per file); otherwise opened from config. */
+  database?: Database;
+  now?: () => Date;
+  /** Run the outbox worker in the background (off in tests, which drive it directly). */
+  startWorkers?: boolean;
+}
+
+/** Request logs carry the path without its query string: searches may contain names. */
+function redactedUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : `${url.slice(0, q)}?…`;
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<{ app: App; deps: Deps }> {
+  const ownsDatabase = !options.database;
+  const database = options.database ?? openDatabase(config.database);
+  const now = options.now ?? (() => new Date());
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactedUrl(req.url), id: req.id }),
+      },
+    },
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    trustProxy: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const audit = new AuditLog(database.db, database.dialect, config.secrets.appSecret, now);
+  const outbox = new Outbox(database.db, database.dialect, config, app.log, now);
+  const deps: Deps = { config, database, db: database.db, audit, outbox, now };
+  const metrics = createMetrics();
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Threshold API', version: '0.1.0', description: 'Clinic software for ketamine-assisted psychotherapy' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'threshold_session' } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  app.addSchema(ErrorBody);
+  registerErrorHandling(app);
+  registerSessionAuth(app, deps);
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    void reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  authRoutes(app, deps);
+  patientRoutes(app, deps);
+  staffRoutes(app, deps);
+  auditRoutes(app, deps);
+  mailboxRoutes(app, deps);
+  opsRoutes(app, deps, metrics);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const webIndex = path.join(config.webDistDir, 'index.html');
+  const serveWeb = existsSync(webIndex);
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: config.webDistDir, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    // The web app routes in the browser: any non-API GET gets its shell.
+    if (serveWeb && request.method === 'GET' && !request.url.startsWith('/api/')) {
+      void reply.header('cache-control', 'no-cache');
+      return reply.sendFile('index.html');
+    }
+    return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${redactedUrl(request.url)}` } });
+  });
+
+  app.addHook('onClose', async () => {
+    await outbox.stop();
+    await audit.flush();
+    if (ownsDatabase) await database.close();
+  });
+  if (options.startWorkers) outbox.start();
+
+  return { app: app as unknown as App, deps };
+}

@@ -1,0 +1,53 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config';
+import type { DB } from './schema';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly dialect: Dialect;
+  /** Present on PostgreSQL: the pool, for LISTEN/NOTIFY and advisory locks. */
+  readonly pgPool: pg.Pool | null;
+  /** Present on SQLite: the raw handle, for pragmas and the benchmark baseline. */
+  readonly sqlite: BetterSqlite3.Database | null;
+  close(): Promise<void>;
+}
+
+// int8 (counts, audit sequence numbers) as JS numbers: they stay far below 2^53.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export function openDatabase(database: Config['database']): Database {
+  if (database.kind === 'sqlite') {
+    const sqlite = new BetterSqlite3(database.file);
+    // WAL lets readers run beside the writer; synchronous=FULL makes every commit
+    // durable before it returns (audit rows must survive a power cut).
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return {
+      db,
+      dialect: 'sqlite',
+      pgPool: null,
+      sqlite,
+      async close() {
+        await db.destroy();
+      },
+    };
+  }
+  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    pgPool: pool,
+    sqlite: null,
+    async close() {
+      await db.destroy();
+    },
+  };
+}

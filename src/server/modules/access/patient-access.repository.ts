@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+
+/** Everything the policy needs about one patient and one actor, in one query. */
+export async function findPatientAccessFacts(db: Kysely<DB>, patientId: string, userId: string, nowIso: string) {
+  const row = await db
+    .selectFrom('patients as p')
+    .select((eb) => [
+      'p.organization_id',
+      eb
+        .exists(
+          eb
+            .selectFrom('care_team_members as c')
+            .select('c.user_id')
+            .whereRef('c.patient_id', '=', 'p.id')
+            .where('c.user_id', '=', userId),
+        )
+        .as('on_team'),
+      eb
+        .exists(
+          eb
+            .selectFrom('break_glass_grants as g')
+            .select('g.id')
+            .whereRef('g.patient_id', '=', 'p.id')
+            .where('g.user_id', '=', userId)
+            .where('g.expires_at', '>', nowIso),
+        )
+        .as('break_glass'),
+    ])
+    .where('p.id', '=', patientId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { organizationId: row.organization_id, onTeam: Boolean(row.on_team), breakGlass: Boolean(row.break_glass) };
+}
+
+export async function insertBreakGlassGrant(
+  db: Kysely<DB>,
+  row: { id: string; organization_id: string; user_id: string; patient_id: string; reason: string; created_at: string; expires_at: string },
+) {
+  await db.insertInto('break_glass_grants').values(row).execute();
+}
