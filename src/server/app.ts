@@ -5,7 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ErrorBody } from '../core/schemas/common.schema';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/database';
@@ -30,6 +30,10 @@ export interface BuildOptions {
   startWorkers?: boolean;
 }
 
+function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void reply.code(error.statusCode ?? 400).send({ error: { code: 'validation', message: 'The URL is not valid', field: 'url' } });
+}
+
 /** Request logs carry the path without its query string: searches may contain names. */
 function redactedUrl(url: string): string {
   const q = url.indexOf('?');
@@ -52,6 +56,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomUUID(),
     trustProxy: true,
+    // Errors Fastify raises before routing (a malformed URL) get the same error shape.
+    frameworkErrors: sendFrameworkError,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -60,6 +66,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const deps: Deps = { config, database, db: database.db, audit, outbox, now };
   const metrics = createMetrics();
 
+  // The API speaks JSON only: other bodies get a clear 415 rather than a confusing 400.
+  app.removeContentTypeParser('text/plain');
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
