@@ -23,6 +23,29 @@ const DEMO_PATIENTS: PersonSeed[] = [
   { given: 'Riley', family: 'Park', pronouns: 'he/him', dob: '2001-06-17', email: 'riley.park@example.com', phone: '+1 213 555 0105' },
 ];
 
+/** Ids of what the base seed created, for the capability seeds that extend it. */
+export interface DemoContext {
+  readonly now: Date;
+  readonly organizationId: string;
+  readonly otherOrganizationId: string;
+  readonly users: {
+    readonly admin: string;
+    readonly frontDesk: string;
+    readonly therapist: string;
+    readonly therapist2: string;
+    readonly prescriber: string;
+    readonly nurse: string;
+    readonly patientAlex: string;
+  };
+  readonly patients: { readonly alex: string; readonly sam: string; readonly jamie: string; readonly morgan: string; readonly riley: string };
+}
+
+/**
+ * Each capability adds its demo data here (directory listing, schedules, intake, …),
+ * inside the same transaction as the base seed.
+ */
+const DEMO_EXTENSIONS: ((trx: Kysely<DB>, ctx: DemoContext) => Promise<void>)[] = [];
+
 /**
  * The demo clinic a new installation starts with: one account per role, a few
  * patients, a second therapist whose patients the first is not on the care team of,
@@ -79,14 +102,14 @@ export async function seedDemoClinic(db: Kysely<DB>, passwordHash: string, now: 
 
     const demo = await org('Demo Clinic — Los Angeles', 'demo-la', 'America/Los_Angeles');
     const admin = await user(demo, 'admin@demo.clinic', 'clinic_admin', 'Dana Whitfield');
-    await user(demo, 'frontdesk@demo.clinic', 'front_desk', 'Luis Ortega');
+    const frontDesk = await user(demo, 'frontdesk@demo.clinic', 'front_desk', 'Luis Ortega');
     const therapist = await user(demo, 'therapist@demo.clinic', 'therapist', 'Dr. Maya Chen, LMFT');
     const therapist2 = await user(demo, 'therapist2@demo.clinic', 'therapist', 'Jordan Reyes, LCSW');
     const prescriber = await user(demo, 'prescriber@demo.clinic', 'prescriber', 'Dr. Priya Natarajan, MD');
     const nurse = await user(demo, 'nurse@demo.clinic', 'nurse', 'Chris Adeyemi, RN');
 
     const [alex, sam, jamie, morgan, riley] = await Promise.all(DEMO_PATIENTS.map((p) => patient(demo, p)));
-    await user(demo, 'patient@demo.clinic', 'patient', 'Alex Rivera', alex!);
+    const patientAlex = await user(demo, 'patient@demo.clinic', 'patient', 'Alex Rivera', alex!);
     for (const p of [alex!, sam!, jamie!]) await team(demo, p, [therapist, prescriber, nurse], admin);
     for (const p of [morgan!, riley!]) await team(demo, p, [therapist2, prescriber, nurse], admin);
 
@@ -101,6 +124,15 @@ export async function seedDemoClinic(db: Kysely<DB>, passwordHash: string, now: 
       phone: '+1 503 555 0199',
     });
     await team(other, otherPatient, [otherTherapist], otherAdmin);
+
+    const ctx: DemoContext = {
+      now,
+      organizationId: demo,
+      otherOrganizationId: other,
+      users: { admin, frontDesk, therapist, therapist2, prescriber, nurse, patientAlex },
+      patients: { alex: alex!, sam: sam!, jamie: jamie!, morgan: morgan!, riley: riley! },
+    };
+    for (const extend of DEMO_EXTENSIONS) await extend(trx, ctx);
   });
 }
 
