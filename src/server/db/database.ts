@@ -40,6 +40,10 @@ export function openDatabase(database: Config['database']): Database {
     };
   }
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  // An idle client whose backend goes away (restart, failover, admin termination) emits
+  // its error on the pool, which discards it and connects afresh on next use; without a
+  // listener Node would treat the error as unhandled and crash the service.
+  pool.on('error', () => undefined);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
