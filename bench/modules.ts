@@ -1,0 +1,17 @@
+import type { BenchModule } from './lib/types';
+import { auditedRead } from './targets/audited-read';
+import { baseline } from './targets/baseline';
+
+/**
+ * Every benchmark, listed statically (like the migrations). The baseline always runs
+ * first: every scenario is reported as a share of it. To add a scenario (directory
+ * search, availability, vitals ingest…), write `targets/<name>.ts` exporting a
+ * BenchModule and add it to SCENARIOS.
+ */
+export const BASELINE: BenchModule = baseline;
+
+export const SCENARIOS: readonly BenchModule[] = [auditedRead];
+
+export function findModule(name: string): BenchModule | undefined {
+  return name === BASELINE.name ? BASELINE : SCENARIOS.find((m) => m.name === name);
+}

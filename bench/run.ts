@@ -1,0 +1,185 @@
+/**
+ * `npm run bench [-- <scenario> ...]`
+ *
+ * Runs the baseline (bare Fastify + one SQLite primary-key read) and then each named
+ * scenario (all of them by default), each in its own server process on 127.0.0.1,
+ * under the same autocannon load, and prints requests/s, latency percentiles and each
+ * scenario's share of the baseline against its target.
+ *
+ * Exit code: 0 whether or not a performance target is met (benchmarks report, they do
+ * not gate); 1 when something broke — a server crashed, or a safety check failed (e.g.
+ * fewer audit rows than successful reads), because then the numbers mean nothing.
+ *
+ * Environment:
+ *   BENCH_DURATION     measured seconds per benchmark (default 5)
+ *   BENCH_WARMUP       warm-up seconds before measuring (default 1)
+ *   BENCH_CONNECTIONS  concurrent connections (default 10)
+ *   BENCH_DB           sqlite (default) | postgres — postgres also runs each scenario on a
+ *                      fresh PostgreSQL database (BENCH_PG_URL, default
+ *                      postgres://postgres@127.0.0.1:5432/postgres); the baseline stays SQLite
+ *   BENCH_LOG_LEVEL    server log level (default info, as deployed; logs go to /dev/null)
+ *   BENCH_PROFILE      1 → servers run under --cpu-prof, profiles in bench/.profiles/
+ *                      (summarise with `npx tsx bench/profile-summary.ts <file>`)
+ *   BENCH_WHATIF       experiments that patch the service from outside to size a change
+ *                      (see targets/audited-read.ts); such rows are never PASS/FAIL
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureLoad, type LoadSettings } from './lib/load';
+import { createFreshDatabase } from './lib/postgres';
+import { renderReport, verdictOf, type Row } from './lib/report';
+import { ServerProcess } from './lib/server-process';
+import type { BenchDatabase, BenchModule } from './lib/types';
+import { BASELINE, SCENARIOS } from './modules';
+
+function positive(name: string, fallback: number, allowZero = false): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
+    console.error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+function databasesFromEnv(): BenchDatabase[] {
+  const raw = (process.env.BENCH_DB || 'sqlite').trim().toLowerCase();
+  if (raw === 'sqlite') return ['sqlite'];
+  if (raw === 'postgres' || raw === 'postgresql' || raw === 'both') return ['sqlite', 'postgres'];
+  console.error(`BENCH_DB must be sqlite or postgres, got "${raw}"`);
+  process.exit(2);
+}
+
+function selectScenarios(names: string[]): BenchModule[] {
+  if (names.length === 0) return [...SCENARIOS];
+  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    console.error(`Unknown scenario ${unknown.join(', ')}; available: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    process.exit(2);
+  }
+  return SCENARIOS.filter((s) => names.includes(s.name));
+}
+
+async function runOne(
+  module: BenchModule,
+  database: BenchDatabase,
+  settings: LoadSettings,
+  workRoot: string,
+  profileDir: string | null,
+): Promise<Row> {
+  const label = `${module.name} [${database}]`;
+  let pg: Awaited<ReturnType<typeof createFreshDatabase>> | null = null;
+  if (database === 'postgres') {
+    try {
+      pg = await createFreshDatabase();
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      console.log(`  ${label}: skipped, PostgreSQL unreachable (${why})`);
+      return { module, database, result: null, notes: [], checks: [], problem: 'skipped: PostgreSQL unreachable', whatIf: null, cost: null };
+    }
+  }
+  const workDir = mkdtempSync(path.join(workRoot, `${module.name}-${database}-`));
+  process.stdout.write(`  ${label}: starting server… `);
+  const { server, port, request, notes } = await ServerProcess.start({
+    module: module.name,
+    database,
+    workDir,
+    postgresUrl: pg?.url ?? null,
+    profileDir,
+  });
+  try {
+    process.stdout.write(`listening on 127.0.0.1:${port}; ${settings.warmupS} s warm-up + ${settings.durationS} s load… `);
+    const result = await measureLoad(port, request, settings, () => server.beforeMeasure());
+    const { checks, cost } = await server.verify(result.ok2xx);
+    console.log(`${Math.round(result.rps).toLocaleString('en-US')} req/s`);
+    const whatIf = module === BASELINE ? null : process.env.BENCH_WHATIF?.trim() || null;
+    return { module, database, result, notes, checks, problem: null, whatIf, cost };
+  } finally {
+    await server.close();
+    await pg?.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(`usage: npm run bench [-- <scenario> ...]\nscenarios: ${SCENARIOS.map((s) => `${s.name} (${s.title})`).join(', ')}`);
+    return;
+  }
+  const scenarios = selectScenarios(args);
+  const databases = databasesFromEnv();
+  const settings: LoadSettings = {
+    connections: Math.round(positive('BENCH_CONNECTIONS', 10)),
+    durationS: positive('BENCH_DURATION', 5),
+    warmupS: positive('BENCH_WARMUP', 1, true),
+  };
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const profileDir = process.env.BENCH_PROFILE === '1' ? path.join(here, '.profiles') : null;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const workRoot = mkdtempSync(path.join(os.tmpdir(), 'threshold-bench-'));
+
+  const cpus = os.cpus();
+  console.log(
+    `Threshold bench · ${settings.connections} connections · ${settings.warmupS} s warm-up + ${settings.durationS} s measured · ` +
+      `Node ${process.version} · ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'} · ${os.platform()}`,
+  );
+  console.log(`data under ${workRoot} (${profileDir ? `CPU profiles → ${profileDir}` : 'no profiling'})\n`);
+
+  const rows: Row[] = [];
+  let baselineRow: Row;
+  try {
+    baselineRow = await runOne(BASELINE, 'sqlite', settings, workRoot, profileDir);
+    for (const scenario of scenarios) {
+      for (const database of databases) {
+        if (!scenario.databases.includes(database)) continue;
+        rows.push(await runOne(scenario, database, settings, workRoot, profileDir));
+      }
+    }
+  } finally {
+    if (process.env.BENCH_KEEP !== '1') rmSync(workRoot, { recursive: true, force: true });
+  }
+
+  console.log('\n' + renderReport(rows, baselineRow));
+  console.log(
+    'req/s counts 2xx only. cpu µs/req: server process CPU (user+sys) per 2xx; loop µs/req: event-loop busy time per 2xx\n' +
+      '(includes synchronous SQLite fsync waits); loop busy: share of the run the server loop was busy. On a shared, loaded\n' +
+      `machine req/s swings between runs; the per-request costs are steadier. Load average now: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.\n`,
+  );
+
+  let safetyOk = true;
+  for (const row of [baselineRow, ...rows]) {
+    if (row.notes.length === 0 && row.checks.length === 0) continue;
+    console.log(`${row.module.name} [${row.database}]`);
+    for (const note of row.notes) console.log(`    · ${note}`);
+    for (const check of row.checks) {
+      console.log(`    ${check.ok ? '✔' : '✘'} ${check.name}: ${check.detail}`);
+      if (!check.ok) safetyOk = false;
+    }
+    const codes = row.result ? Object.entries(row.result.statusCodes).filter(([code]) => !code.startsWith('2')) : [];
+    if (codes.length > 0 || (row.result?.errors ?? 0) > 0) {
+      console.log(`    ! non-2xx responses ${JSON.stringify(Object.fromEntries(codes))}, connection errors ${row.result?.errors ?? 0}`);
+    }
+  }
+
+  console.log('');
+  for (const row of rows) {
+    const { ratio, verdict } = verdictOf(row, baselineRow.result);
+    if (verdict !== 'PASS' && verdict !== 'FAIL') continue;
+    console.log(
+      `${verdict === 'PASS' ? 'PASS' : 'FAIL'}  ${row.module.name} [${row.database}] reached ${(ratio! * 100).toFixed(1)} % of the baseline ` +
+        `(target ≥ ${Math.round(row.module.targetRatio! * 100)} %)`,
+    );
+  }
+  if (!safetyOk) {
+    console.log('\nA safety check failed: these numbers do not describe a correctly audited service.');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('\nbench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});
