@@ -5,7 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ErrorBody } from '../core/schemas/common.schema';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/database';
@@ -13,14 +13,19 @@ import type { Deps } from './deps';
 import { registerErrorHandling } from './http/errors';
 import { registerSessionAuth } from './http/session-auth';
 import type { App } from './http/types';
-import { AuditLog } from './modules/audit/audit-log';
+import { KyselyAuditLog, type AuditLog } from './modules/audit/audit-log';
+import { SqliteWorkerAuditLog } from './modules/audit/sqlite-audit-log';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import { mailboxRoutes } from './modules/mail/mailbox.routes';
 import { Outbox } from './modules/mail/outbox';
 import { createMetrics, opsRoutes } from './modules/ops/ops.routes';
 import { patientRoutes } from './modules/patients/patients.routes';
+import { schedulingRoutes } from './modules/scheduling/scheduling.routes';
 import { staffRoutes } from './modules/staff/staff.routes';
+import { directoryRoutes } from './modules/directory/directory.routes';
+import { dosingRoutes } from './modules/dosing/dosing.routes';
+import { intakeRoutes } from './modules/intake/intake.routes';
 
 export interface BuildOptions {
   /** An already-open database (tests share one per file); otherwise opened from config. */
@@ -53,6 +58,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactedUrl(req.url), id: req.id }),
       },
     },
+    // One log line per request (written in onResponse below) instead of two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomUUID(),
     trustProxy: true,
@@ -61,7 +68,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const audit = new AuditLog(database.db, database.dialect, config.secrets.appSecret, now);
+  const audit: AuditLog =
+    database.sqliteFile !== null
+      ? new SqliteWorkerAuditLog(database.sqliteFile, config.secrets.appSecret, now)
+      : new KyselyAuditLog(database.db, database.dialect, config.secrets.appSecret, now);
   const outbox = new Outbox(database.db, database.dialect, config, app.log, now);
   const deps: Deps = { config, database, db: database.db, audit, outbox, now };
   const metrics = createMetrics();
@@ -88,15 +98,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
-    metrics.httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    request.log.info(
+      { method: request.method, route, url: redactedUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request completed',
     );
   });
 
   authRoutes(app, deps);
   patientRoutes(app, deps);
+  schedulingRoutes(app, deps);
   staffRoutes(app, deps);
+  directoryRoutes(app, deps);
+  const dosing = dosingRoutes(app, deps);
+  intakeRoutes(app, deps, { startWorkers: options.startWorkers === true });
   auditRoutes(app, deps);
   mailboxRoutes(app, deps);
   opsRoutes(app, deps, metrics);
@@ -118,10 +134,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.addHook('onClose', async () => {
     await outbox.stop();
-    await audit.flush();
+    await audit.close();
     if (ownsDatabase) await database.close();
   });
   if (options.startWorkers) outbox.start();
+  if (options.startWorkers) dosing.startJobs();
 
   return { app: app as unknown as App, deps };
 }

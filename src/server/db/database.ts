@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import type { DB } from './schema';
@@ -13,7 +13,33 @@ export interface Database {
   readonly pgPool: pg.Pool | null;
   /** Present on SQLite: the raw handle, for pragmas and the benchmark baseline. */
   readonly sqlite: BetterSqlite3.Database | null;
+  /** Present on SQLite: the file, for writers with a connection of their own. */
+  readonly sqliteFile: string | null;
   close(): Promise<void>;
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement afresh; preparing costs more than
+ * running a small query. The app's queries come from a fixed set of shapes, so a
+ * bounded cache of prepared statements keyed by SQL text removes that cost.
+ */
+export function withStatementCache(sqlite: BetterSqlite3.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string): SqliteStatement {
+      let statement = cache.get(text);
+      if (statement) {
+        // Map keeps insertion order: re-inserting marks it most recently used.
+        cache.delete(text);
+      } else {
+        statement = sqlite.prepare(text) as unknown as SqliteStatement;
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 // int8 (counts, audit sequence numbers) as JS numbers: they stay far below 2^53.
@@ -28,12 +54,13 @@ export function openDatabase(database: Config['database']): Database {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return {
       db,
       dialect: 'sqlite',
       pgPool: null,
       sqlite,
+      sqliteFile: database.file,
       async close() {
         await db.destroy();
       },
@@ -50,6 +77,7 @@ export function openDatabase(database: Config['database']): Database {
     dialect: 'postgres',
     pgPool: pool,
     sqlite: null,
+    sqliteFile: null,
     async close() {
       await db.destroy();
     },

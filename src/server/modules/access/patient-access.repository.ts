@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
+import { preparedQuery } from '../../db/prepared-query';
 import type { DB } from '../../db/schema';
 
-/** Everything the policy needs about one patient and one actor, in one query. */
-export async function findPatientAccessFacts(db: Kysely<DB>, patientId: string, userId: string, nowIso: string) {
-  const row = await db
+const accessFacts = preparedQuery((db: Kysely<DB>, patientId: string, userId: string, nowIso: string) =>
+  db
     .selectFrom('patients as p')
     .select((eb) => [
       'p.organization_id',
@@ -27,8 +27,12 @@ export async function findPatientAccessFacts(db: Kysely<DB>, patientId: string, 
         )
         .as('break_glass'),
     ])
-    .where('p.id', '=', patientId)
-    .executeTakeFirst();
+    .where('p.id', '=', patientId),
+);
+
+/** Everything the policy needs about one patient and one actor, in one query (compiled once: every chart read runs it). */
+export async function findPatientAccessFacts(db: Kysely<DB>, patientId: string, userId: string, nowIso: string) {
+  const [row] = await accessFacts(db, patientId, userId, nowIso);
   if (!row) return undefined;
   return { organizationId: row.organization_id, onTeam: Boolean(row.on_team), breakGlass: Boolean(row.break_glass) };
 }

@@ -28,12 +28,22 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
+export interface AuditLog {
+  /** Resolves once the row is durable. */
+  record(entry: AuditEntry): Promise<void>;
+  /** Resolves when everything recorded so far is committed. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * Appends audit rows with group commit: entries recorded while a commit is running
- * are written together in the next transaction, so every caller still waits for its
- * row to be durable before it answers, without one fsync per request.
+ * Appends audit rows with group commit through Kysely (used on PostgreSQL, whose I/O
+ * does not block the event loop): entries recorded while a commit is running are
+ * written together in the next transaction, so every caller still waits for its row to
+ * be durable before it answers, without one commit per request. On PostgreSQL an
+ * advisory lock serialises appends across instances.
  */
-export class AuditLog {
+export class KyselyAuditLog implements AuditLog {
   private queue: Waiter[] = [];
   private running: Promise<void> | null = null;
 
@@ -51,9 +61,12 @@ export class AuditLog {
     });
   }
 
-  /** Resolves when everything recorded so far is committed. */
   async flush(): Promise<void> {
     while (this.running) await this.running;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
   }
 
   private async drain(): Promise<void> {

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
+import { preparedQuery } from '../../db/prepared-query';
 import type { DB } from '../../db/schema';
 
 export function findUserByEmail(db: Kysely<DB>, email: string) {
   return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
 }
 
-export function findSessionWithUser(db: Kysely<DB>, sessionId: string) {
-  return db
+// On every authenticated request: compiled once (see preparedQuery).
+const sessionWithUser = preparedQuery((db: Kysely<DB>, sessionId: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('organizations', 'organizations.id', 'users.organization_id')
@@ -25,8 +27,12 @@ export function findSessionWithUser(db: Kysely<DB>, sessionId: string) {
       'organizations.name as organization_name',
       'organizations.time_zone',
     ])
-    .where('sessions.id', '=', sessionId)
-    .executeTakeFirst();
+    .where('sessions.id', '=', sessionId),
+);
+
+export async function findSessionWithUser(db: Kysely<DB>, sessionId: string) {
+  const [row] = await sessionWithUser(db, sessionId);
+  return row;
 }
 
 export async function insertSession(

@@ -1,18 +1,25 @@
 import type { Kysely } from 'kysely';
+import { preparedQuery } from '../../db/prepared-query';
 import type { DB, NewPatientRow, PatientUpdate } from '../../db/schema';
 
-export function findPatientById(db: Kysely<DB>, id: string) {
-  return db.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function findCareTeam(db: Kysely<DB>, patientId: string) {
-  return db
+// Chart reads are the hottest path in the service: these two are compiled once.
+const patientById = preparedQuery((db: Kysely<DB>, id: string) => db.selectFrom('patients').selectAll().where('id', '=', id));
+const careTeamOf = preparedQuery((db: Kysely<DB>, patientId: string) =>
+  db
     .selectFrom('care_team_members as c')
     .innerJoin('users as u', 'u.id', 'c.user_id')
     .select(['u.id as user_id', 'u.display_name', 'u.role'])
     .where('c.patient_id', '=', patientId)
-    .orderBy('u.display_name')
-    .execute();
+    .orderBy('u.display_name'),
+);
+
+export async function findPatientById(db: Kysely<DB>, id: string) {
+  const [row] = await patientById(db, id);
+  return row;
+}
+
+export function findCareTeam(db: Kysely<DB>, patientId: string) {
+  return careTeamOf(db, patientId);
 }
 
 export interface PatientSearch {
