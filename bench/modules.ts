@@ -1,6 +1,7 @@
 import type { BenchModule } from './lib/types';
 import { auditedRead } from './targets/audited-read';
 import { baseline } from './targets/baseline';
+import { directorySearch } from './targets/directory-search';
 
 /**
  * Every benchmark, listed statically (like the migrations). The baseline always runs
@@ -10,7 +11,7 @@ import { baseline } from './targets/baseline';
  */
 export const BASELINE: BenchModule = baseline;
 
-export const SCENARIOS: readonly BenchModule[] = [auditedRead];
+export const SCENARIOS: readonly BenchModule[] = [auditedRead, directorySearch];
 
 export function findModule(name: string): BenchModule | undefined {
   return name === BASELINE.name ? BASELINE : SCENARIOS.find((m) => m.name === name);

@@ -1,5 +1,9 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as foundation from './migrations/2026-11-26-0001-foundation';
+import * as directory from './migrations/2026-11-26-0002-directory';
+import * as scheduling from './migrations/2026-11-26-0003-scheduling';
+import * as intake from './migrations/2026-11-26-0004-intake';
+import * as dosing from './migrations/2026-11-26-0005-dosing';
 
 /**
  * Migrations are listed statically (not read from the folder at run time) so the
@@ -7,6 +11,10 @@ import * as foundation from './migrations/2026-11-26-0001-foundation';
  */
 const migrations: Record<string, Migration> = {
   '2026-11-26-0001-foundation': foundation,
+  '2026-11-26-0002-directory': directory,
+  '2026-11-26-0003-scheduling': scheduling,
+  '2026-11-26-0004-intake': intake,
+  '2026-11-26-0005-dosing': dosing,
 };
 
 const provider: MigrationProvider = {

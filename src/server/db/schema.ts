@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /*
  * Storage conventions, the same on SQLite and PostgreSQL (see docs/ARCHITECTURE.md):
@@ -136,6 +136,587 @@ export interface LocalMailboxTable {
   delivered_at: string;
 }
 
+// ---- Intake, screening and eligibility (issue 4; migration 0004) ----
+// Columns ending in _enc hold AES-256-GCM envelopes (src/server/crypto/field-encryption.ts).
+
+export interface ClinicIntakeSettingsTable {
+  organization_id: string;
+  alert_escalation_minutes: number;
+  /** JSON array of ContraindicationRule; null = bundled defaults. */
+  contraindication_rules: string | null;
+  /** Days an eligible decision stays current; null = until superseded. */
+  eligibility_valid_days: number | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface InstrumentDefinitionsTable {
+  id: string;
+  organization_id: string;
+  code: string;
+  version: string;
+  title: string;
+  origin: 'bundled' | 'imported';
+  definition: string;
+  active: number;
+  imported_by: string;
+  created_at: string;
+}
+
+export type ResponseStatus = 'in_progress' | 'submitted';
+export type ResponseEntryMode = 'portal' | 'paper' | 'staff';
+
+export interface QuestionnaireResponsesTable {
+  id: string;
+  organization_id: string;
+  patient_id: string;
+  instrument_code: string;
+  instrument_version: string;
+  definition_id: string | null;
+  status: ResponseStatus;
+  answers_enc: string;
+  score_status: string | null;
+  score_total: number | null;
+  score_band: string | null;
+  score_detail_enc: string | null;
+  entry_mode: ResponseEntryMode;
+  entered_by: string;
+  administered_on: string | null;
+  started_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+}
+
+export interface SafetyAlertsTable {
+  id: string;
+  organization_id: string;
+  patient_id: string;
+  response_id: string;
+  priority: 'high';
+  instrument_code: string;
+  item_id: string;
+  answer_value: number;
+  status: 'open' | 'acknowledged';
+  raised_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  follow_up_enc: string | null;
+  escalated_at: string | null;
+  escalation_claimed_by: string | null;
+}
+
+export type EligibilityDecisionKind = 'eligible' | 'not_eligible' | 'needs_more_information' | 'refer_out';
+
+export interface EligibilityDecisionsTable {
+  id: string;
+  organization_id: string;
+  patient_id: string;
+  decision: EligibilityDecisionKind;
+  rationale_enc: string;
+  conditions_enc: string | null;
+  flags_snapshot: string;
+  overridden_rule_ids: string;
+  override_reason_enc: string | null;
+  valid_until: string | null;
+  supersedes_id: string | null;
+  superseded_by_id: string | null;
+  signed_by: string;
+  signed_by_name: string;
+  signed_at: string;
+  content_sha256: string;
+}
+
+export interface EligibilityAddendaTable {
+  id: string;
+  organization_id: string;
+  patient_id: string;
+  decision_id: string;
+  text_enc: string;
+  author_id: string;
+  author_name: string;
+  created_at: string;
+}
+
+export type ConsentKind = 'kap_treatment' | 'telehealth' | 'privacy_notice';
+
+export interface ConsentDocumentsTable {
+  id: string;
+  organization_id: string;
+  kind: ConsentKind;
+  version: number;
+  title: string;
+  body: string;
+  status: 'draft' | 'published' | 'retired';
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  published_by: string | null;
+}
+
+export interface ConsentSignaturesTable {
+  id: string;
+  organization_id: string;
+  patient_id: string;
+  document_id: string;
+  kind: ConsentKind;
+  version: number;
+  typed_name: string;
+  signed_at: string;
+  ip: string | null;
+  text_sha256: string;
+  signed_by_user_id: string;
+  pdf_base64: string;
+}
+
+export type GoalKind = 'insight' | 'symptom_reduction' | 'personal_growth' | 'coping';
+
+export interface PatientGoalsTable {
+  id: string;
+  organization_id: string;
+  patient_id: string;
+  kind: GoalKind;
+  what_enc: string;
+  how_we_know_enc: string;
+  by_when: string;
+  measure_code: string | null;
+  target_comparator: 'below' | 'at_or_below' | 'above' | 'at_or_above' | null;
+  target_value: number | null;
+  status: 'active' | 'achieved' | 'discontinued';
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+// ---- scheduling: availability, appointments, consultations, invitations, feeds (issue 3) ----
+
+export type AppointmentKind = 'consultation' | 'intake' | 'preparation' | 'dosing' | 'integration' | 'group';
+export type AppointmentStatus = 'booked' | 'confirmed' | 'checked_in' | 'in_progress' | 'completed' | 'cancelled' | 'no_show';
+export type ConsultationStatus = 'new' | 'contacted' | 'scheduled' | 'converted' | 'declined';
+
+export interface RoomsTable {
+  id: string;
+  organization_id: string;
+  kind: 'room' | 'chair';
+  name: string;
+  active: number;
+  created_at: string;
+}
+
+export interface AppointmentTypesTable {
+  id: string;
+  organization_id: string;
+  kind: AppointmentKind;
+  name: string;
+  duration_minutes: number;
+  buffer_before_minutes: number;
+  buffer_after_minutes: number;
+  slot_step_minutes: number;
+  /** JSON array of ResourceKind. */
+  required_resources: string;
+  public_bookable: number;
+  active: number;
+  created_at: string;
+}
+
+export interface AvailabilityRulesTable {
+  id: string;
+  organization_id: string;
+  resource_kind: 'clinician' | 'nurse' | 'room' | 'chair';
+  resource_id: string;
+  weekday: number;
+  start_time: string;
+  end_time: string;
+  effective_from: string | null;
+  effective_until: string | null;
+  /** JSON array of AppointmentKind, or null for any kind. */
+  appointment_kinds: string | null;
+  created_at: string;
+}
+
+export interface TimeOffTable {
+  id: string;
+  organization_id: string;
+  resource_kind: 'clinician' | 'nurse' | 'room' | 'chair';
+  resource_id: string;
+  start_at: string;
+  end_at: string;
+  label: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface ClinicHolidaysTable {
+  id: string;
+  organization_id: string;
+  date: string;
+  name: string;
+  created_at: string;
+}
+
+export interface BookingPoliciesTable {
+  organization_id: string;
+  horizon_days: number;
+  min_notice_minutes: number;
+  updated_at: string;
+}
+
+export interface ConsultationRequestsTable {
+  id: string;
+  organization_id: string;
+  clinician_id: string;
+  name: string;
+  email: string;
+  phone: string;
+  reason: string;
+  contact_preference: 'email' | 'phone' | 'text';
+  consent_to_contact: number;
+  status: ConsultationStatus;
+  visitor_time_zone: string | null;
+  patient_id: string | null;
+  link_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConsultationNotesTable {
+  id: string;
+  organization_id: string;
+  request_id: string;
+  author_user_id: string;
+  body: string;
+  created_at: string;
+}
+
+export interface AppointmentsTable {
+  id: string;
+  organization_id: string;
+  kind: AppointmentKind;
+  appointment_type_id: string | null;
+  status: AppointmentStatus;
+  cancel_reason: string | null;
+  patient_id: string | null;
+  consultation_request_id: string | null;
+  clinician_id: string;
+  room_id: string | null;
+  nurse_id: string | null;
+  start_at: string;
+  end_at: string;
+  buffer_before_minutes: number;
+  buffer_after_minutes: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BookingAttemptsTable {
+  id: string;
+  throttle_key: string;
+  at: string;
+}
+
+export interface PatientInvitationsTable {
+  id: string;
+  organization_id: string;
+  patient_id: string;
+  email: string;
+  expires_at: string;
+  used_at: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface CalendarFeedTokensTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+// ---- provider directory (issue 3) ----
+
+export interface DirectoryClinicsTable {
+  /** One listing per organization. */
+  organization_id: string;
+  listed: number;
+  public_name: string;
+  description: string;
+  address_line1: string;
+  address_line2: string | null;
+  city: string;
+  state: string;
+  postal_code: string;
+  latitude: number;
+  longitude: number;
+  phone: string;
+  website: string | null;
+  email: string | null;
+  /** JSON array of USPS state codes. */
+  telehealth_states: string;
+  photo_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DirectoryProvidersTable {
+  /** Integer key: the FTS5 content rowid on SQLite, an identity on PostgreSQL. */
+  seq: Generated<number>;
+  user_id: string;
+  organization_id: string;
+  listed: number;
+  /** listed ∧ clinic listed ∧ licence verified ∧ account active (expiry checked at query time). */
+  visible: number;
+  display_name: string;
+  pronouns: string | null;
+  /** JSON arrays of vocabulary codes, with their bit masks for filtering. */
+  credentials: string;
+  credentials_mask: number;
+  licence_type: string;
+  licence_number: string;
+  licence_state: string;
+  licence_expires_on: string;
+  licence_verified_at: string | null;
+  licence_verified_by: string | null;
+  conditions: string;
+  conditions_mask: number;
+  approaches: string;
+  approaches_mask: number;
+  routes: string;
+  routes_mask: number;
+  formats: string;
+  formats_mask: number;
+  languages: string;
+  languages_mask: number;
+  in_person: number;
+  telehealth: number;
+  accepting_new_patients: number;
+  fee_min_usd: number | null;
+  fee_max_usd: number | null;
+  sliding_scale: number;
+  superbill: number;
+  bio: string;
+  photo_url: string | null;
+  uses_clinic_location: number;
+  address_line1: string;
+  address_line2: string | null;
+  city: string;
+  state: string;
+  postal_code: string;
+  latitude: number;
+  longitude: number;
+  search_keywords: string;
+  created_at: string;
+  updated_at: string;
+}
+
+// ---- dosing sessions: protocol, flowsheet, administrations, vitals, alerts, notes (issue 5; migration 0005) ----
+// Columns ending in _enc hold AES-256-GCM envelopes (src/server/crypto/field-encryption.ts).
+
+export interface ClinicProtocolsTable {
+  id: string;
+  organization_id: string;
+  revision: number;
+  document: string;
+  change_note: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface DosingSessionsTable {
+  id: string;
+  organization_id: string;
+  patient_id: string;
+  appointment_id: string;
+  room_id: string | null;
+  state: string;
+  protocol_revision: number;
+  event_seq: number;
+  weight_kg: number | null;
+  weight_measured_at: string | null;
+  pregnancy_status: string;
+  fasting_confirmed: number;
+  abstinence_confirmed: number;
+  escort_name_enc: string | null;
+  escort_phone_enc: string | null;
+  next24h_free_confirmed: number;
+  facts_updated_by: string | null;
+  facts_updated_at: string | null;
+  baseline_vitals: string | null;
+  discharge_assessment: string | null;
+  last_reading_at: string | null;
+  checked_in_at: string | null;
+  dosing_started_at: string | null;
+  first_dose_at: string | null;
+  monitoring_started_at: string | null;
+  recovery_started_at: string | null;
+  discharged_at: string | null;
+  aborted_at: string | null;
+  abort_reason_enc: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DosingTransitionsTable {
+  id: string;
+  organization_id: string;
+  session_id: string;
+  from_state: string;
+  to_state: string;
+  overridden_reasons: string;
+  reason_enc: string | null;
+  by_user_id: string;
+  by_role: string;
+  at: string;
+}
+
+export interface DoseOrdersTable {
+  id: string;
+  organization_id: string;
+  session_id: string;
+  route: string;
+  request: string;
+  calculation: string;
+  dose_mg: number;
+  status: 'awaiting_verification' | 'verified' | 'superseded';
+  override_reason_enc: string | null;
+  calculated_by: string;
+  calculated_by_role: string;
+  calculated_at: string;
+  verified_by: string | null;
+  verified_at: string | null;
+}
+
+export interface AdministrationsTable {
+  id: string;
+  organization_id: string;
+  session_id: string;
+  patient_id: string;
+  dose_order_id: string;
+  idempotency_key: string;
+  drug: string;
+  route: string;
+  concentration_mg_per_ml: number | null;
+  lot: string;
+  expiry: string;
+  dose_mg: number;
+  volume_ml: number | null;
+  started_at: string;
+  ended_at: string | null;
+  given_by: string;
+  verified_by: string;
+  created_at: string;
+}
+
+export interface AdministrationAddendaTable {
+  id: string;
+  organization_id: string;
+  administration_id: string;
+  text_enc: string;
+  author_id: string;
+  created_at: string;
+}
+
+export interface ControlledSubstanceLogTable {
+  id: string;
+  organization_id: string;
+  lot: string;
+  drug: string;
+  kind: 'given' | 'wasted';
+  amount_mg: number;
+  session_id: string | null;
+  administration_id: string | null;
+  recorded_by: string;
+  witness_id: string;
+  note_enc: string | null;
+  at: string;
+}
+
+export interface VitalBatchesTable {
+  session_id: string;
+  idempotency_key: string;
+  response: string;
+  created_at: string;
+}
+
+export interface VitalReadingsTable {
+  id: string;
+  organization_id: string;
+  session_id: string;
+  at: string;
+  hr: number | null;
+  sbp: number | null;
+  dbp: number | null;
+  spo2: number | null;
+  rr: number | null;
+  source: 'manual' | 'device';
+  phase: string;
+  seq: number;
+  recorded_by: string;
+  received_at: string;
+}
+
+export interface SessionAlertsTable {
+  id: string;
+  organization_id: string;
+  session_id: string;
+  rule: string;
+  level: 'warning' | 'critical';
+  field: string | null;
+  value: number | null;
+  threshold: number;
+  message: string;
+  source: string;
+  reading_id: string | null;
+  dedupe_key: string | null;
+  raised_at: string;
+  escalation_level: 'nurse' | 'prescriber' | 'admin';
+  escalated_at: string | null;
+  status: 'open' | 'acknowledged';
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  intervention_enc: string | null;
+}
+
+export interface SessionEventsTable {
+  session_id: string;
+  seq: number;
+  organization_id: string;
+  kind: string;
+  payload: string;
+  created_at: string;
+}
+
+export interface SessionNotesTable {
+  id: string;
+  organization_id: string;
+  session_id: string;
+  patient_id: string;
+  status: 'draft' | 'signed';
+  content_enc: string;
+  author_id: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+  signed_by: string | null;
+  signed_by_name: string | null;
+  signed_at: string | null;
+  content_sha256: string | null;
+}
+
+export interface SessionNoteAddendaTable {
+  id: string;
+  organization_id: string;
+  note_id: string;
+  text_enc: string;
+  author_id: string;
+  author_name: string;
+  created_at: string;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -147,6 +728,46 @@ export interface DB {
   audit_events: AuditEventsTable;
   outbox: OutboxTable;
   local_mailbox: LocalMailboxTable;
+  // provider directory (issue 3)
+  directory_clinics: DirectoryClinicsTable;
+  directory_providers: DirectoryProvidersTable;
+  // scheduling (issue 3)
+  rooms: RoomsTable;
+  appointment_types: AppointmentTypesTable;
+  availability_rules: AvailabilityRulesTable;
+  time_off: TimeOffTable;
+  clinic_holidays: ClinicHolidaysTable;
+  booking_policies: BookingPoliciesTable;
+  consultation_requests: ConsultationRequestsTable;
+  consultation_notes: ConsultationNotesTable;
+  appointments: AppointmentsTable;
+  booking_attempts: BookingAttemptsTable;
+  patient_invitations: PatientInvitationsTable;
+  calendar_feed_tokens: CalendarFeedTokensTable;
+  // intake, screening and eligibility (issue 4)
+  clinic_intake_settings: ClinicIntakeSettingsTable;
+  instrument_definitions: InstrumentDefinitionsTable;
+  questionnaire_responses: QuestionnaireResponsesTable;
+  safety_alerts: SafetyAlertsTable;
+  eligibility_decisions: EligibilityDecisionsTable;
+  eligibility_addenda: EligibilityAddendaTable;
+  consent_documents: ConsentDocumentsTable;
+  consent_signatures: ConsentSignaturesTable;
+  patient_goals: PatientGoalsTable;
+  // dosing sessions (issue 5)
+  clinic_protocols: ClinicProtocolsTable;
+  dosing_sessions: DosingSessionsTable;
+  dosing_transitions: DosingTransitionsTable;
+  dose_orders: DoseOrdersTable;
+  administrations: AdministrationsTable;
+  administration_addenda: AdministrationAddendaTable;
+  controlled_substance_log: ControlledSubstanceLogTable;
+  vital_batches: VitalBatchesTable;
+  vital_readings: VitalReadingsTable;
+  session_alerts: SessionAlertsTable;
+  session_events: SessionEventsTable;
+  session_notes: SessionNotesTable;
+  session_note_addenda: SessionNoteAddendaTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

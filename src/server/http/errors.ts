@@ -75,7 +75,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
         void reply.header('retry-after', String(error.options.retryAfterSeconds));
       }
       return reply.status(error.status).send({
-        error: { code: error.code, message: error.message, ...(error.options.field ? { field: error.options.field } : {}) },
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.options.field ? { field: error.options.field } : {}),
+          // Field-by-field issues (e.g. every invalid protocol setting), shaped as ErrorBody.details.
+          ...(Array.isArray(error.options.details) ? { details: error.options.details } : {}),
+        },
       });
     }
     const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string };

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Role } from '../../../core/access/roles';
 import type { DB } from '../schema';
+import { seedDemoScheduling } from './demo-scheduling';
+import { seedDemoDirectory } from './demo-directory';
 
 export const DEMO_PASSWORD = 'threshold-demo';
 
@@ -44,7 +46,7 @@ export interface DemoContext {
  * Each capability adds its demo data here (directory listing, schedules, intake, …),
  * inside the same transaction as the base seed.
  */
-const DEMO_EXTENSIONS: ((trx: Kysely<DB>, ctx: DemoContext) => Promise<void>)[] = [];
+const DEMO_EXTENSIONS: ((trx: Kysely<DB>, ctx: DemoContext) => Promise<void>)[] = [seedDemoDirectory, seedDemoScheduling];
 
 /**
  * The demo clinic a new installation starts with: one account per role, a few

@@ -1,0 +1,243 @@
+import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type Updateable } from 'kysely';
+import type { BoundingBox } from '../../../core/directory/geo';
+import { boundingBoxSqlRanges } from '../../../core/directory/geo';
+import type { Dialect } from '../../db/database';
+import type { DB, DirectoryClinicsTable, DirectoryProvidersTable, Role } from '../../db/schema';
+
+export type ClinicRow = Selectable<DirectoryClinicsTable>;
+export type ProviderRow = Selectable<DirectoryProvidersTable>;
+export type NewProviderRow = Insertable<DirectoryProvidersTable>;
+
+// ---------- clinic listings ----------
+
+export function findClinic(db: Kysely<DB>, organizationId: string) {
+  return db.selectFrom('directory_clinics').selectAll().where('organization_id', '=', organizationId).executeTakeFirst();
+}
+
+export async function upsertClinic(db: Kysely<DB>, row: Insertable<DirectoryClinicsTable>) {
+  const { organization_id: _id, created_at: _created, ...changes } = row;
+  await db
+    .insertInto('directory_clinics')
+    .values(row)
+    .onConflict((oc) => oc.column('organization_id').doUpdateSet(changes))
+    .execute();
+}
+
+// ---------- clinician profiles ----------
+
+export function findProvider(db: Kysely<DB>, userId: string) {
+  return db.selectFrom('directory_providers').selectAll().where('user_id', '=', userId).executeTakeFirst();
+}
+
+export async function insertProvider(db: Kysely<DB>, row: NewProviderRow) {
+  await db.insertInto('directory_providers').values(row).execute();
+}
+
+export async function updateProvider(db: Kysely<DB>, userId: string, changes: Updateable<DirectoryProvidersTable>) {
+  await db.updateTable('directory_providers').set(changes).where('user_id', '=', userId).execute();
+}
+
+export function findProvidersOfOrganization(db: Kysely<DB>, organizationId: string) {
+  return db.selectFrom('directory_providers').selectAll().where('organization_id', '=', organizationId).execute();
+}
+
+/** Staff accounts that can have a directory profile, with their profile if any. */
+export function findClinicianAccounts(db: Kysely<DB>, organizationId: string, roles: readonly Role[], userId?: string) {
+  let q = db
+    .selectFrom('users as u')
+    .leftJoin('directory_providers as p', 'p.user_id', 'u.id')
+    .select(['u.id as account_id', 'u.display_name as account_name', 'u.role as account_role', 'u.active as account_active'])
+    .selectAll('p')
+    .where('u.organization_id', '=', organizationId)
+    .where('u.role', 'in', [...roles]);
+  if (userId) q = q.where('u.id', '=', userId);
+  return q.orderBy('u.display_name').execute();
+}
+
+export function findUser(db: Kysely<DB>, userId: string) {
+  return db.selectFrom('users').select(['id', 'organization_id', 'role', 'active', 'display_name']).where('id', '=', userId).executeTakeFirst();
+}
+
+// ---------- public search ----------
+
+export type MaskColumn = 'conditions_mask' | 'approaches_mask' | 'routes_mask' | 'formats_mask' | 'languages_mask';
+
+export interface SearchFilters {
+  /** Licences expiring before this date (YYYY-MM-DD) are hidden. */
+  cutoffDate: string;
+  /** Each mask: the provider offers every one of these. */
+  all: readonly { column: MaskColumn; mask: number }[];
+  /** Any one of these credentials (0: no filter). */
+  credentialsAny: number;
+  flags: Partial<Record<'in_person' | 'telehealth' | 'accepting_new_patients' | 'sliding_scale' | 'superbill', boolean>>;
+  licenceState?: string;
+  maxFee?: number;
+  organizationId?: string;
+}
+
+export interface TextQuery {
+  /** FTS5 MATCH expression (SQLite). */
+  fts: string;
+  /** to_tsquery expression (PostgreSQL). */
+  tsquery: string;
+}
+
+export interface CandidateRow {
+  user_id: string;
+  display_name: string;
+  latitude: number;
+  longitude: number;
+  /** Higher is better; null without text. */
+  score: number | null;
+}
+
+/**
+ * The WHERE clause of a search as one SQL fragment (same text on both dialects): the
+ * visibility flag and bounding box first (served by the (visible, latitude, longitude)
+ * index), then cheap integer and text comparisons on the candidate rows.
+ */
+function filterSql(f: SearchFilters, box: BoundingBox | null): RawBuilder<unknown> {
+  const p = (column: string) => sql.ref(`directory_providers.${column}`);
+  const parts: RawBuilder<unknown>[] = [sql`${p('visible')} = 1`];
+  if (box) {
+    const ranges = boundingBoxSqlRanges(box);
+    parts.push(sql`${p('latitude')} between ${ranges.latitude[0]} and ${ranges.latitude[1]}`);
+    const lons = ranges.longitudes.map(([lo, hi]) => sql`${p('longitude')} between ${lo} and ${hi}`);
+    parts.push(lons.length === 1 ? lons[0]! : sql`(${sql.join(lons, sql` or `)})`);
+  }
+  parts.push(sql`${p('licence_expires_on')} >= ${f.cutoffDate}`);
+  // Masks are integers the service computed from validated codes: inlined as literals
+  // so the planner sees constants.
+  for (const { column, mask } of f.all) {
+    if (mask !== 0) parts.push(sql`(${p(column)} & ${sql.lit(mask)}) = ${sql.lit(mask)}`);
+  }
+  if (f.credentialsAny !== 0) parts.push(sql`(${p('credentials_mask')} & ${sql.lit(f.credentialsAny)}) <> 0`);
+  for (const [column, value] of Object.entries(f.flags)) {
+    if (value !== undefined) parts.push(sql`${p(column)} = ${sql.lit(value ? 1 : 0)}`);
+  }
+  if (f.licenceState) parts.push(sql`${p('licence_state')} = ${f.licenceState}`);
+  if (f.maxFee !== undefined) parts.push(sql`${p('fee_min_usd')} <= ${f.maxFee}`);
+  if (f.organizationId) parts.push(sql`${p('organization_id')} = ${f.organizationId}`);
+  return sql.join(parts, sql` and `);
+}
+
+function boxSql(box: BoundingBox): RawBuilder<unknown> {
+  const ranges = boundingBoxSqlRanges(box);
+  const lons = ranges.longitudes.map(([lo, hi]) => sql`longitude between ${lo} and ${hi}`);
+  return sql`visible = 1 and latitude between ${ranges.latitude[0]} and ${ranges.latitude[1]} and (${sql.join(lons, sql` or `)})`;
+}
+
+/** How many rows the bounding box holds (an index-only count): sizes the join order. */
+async function countInBox(db: Kysely<DB>, box: BoundingBox): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*) as n from directory_providers where ${boxSql(box)}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Text matches, counted up to `cap` (stops early: the cost is bounded by the cap). */
+async function countTextMatchesUpTo(db: Kysely<DB>, fts: string, cap: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*) as n from (
+      select rowid from directory_provider_fts where directory_provider_fts match ${fts} limit ${cap}
+    )`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+// bm25 column weights: name, keywords (approaches, conditions, credentials…), bio.
+// FTS5's bm25 is lower-is-better; negated so every score here is higher-is-better.
+const SQLITE_SCORE = sql`-bm25(directory_provider_fts, 10.0, 4.0, 1.0)`;
+
+/**
+ * Every provider inside the bounding box that passes the filters and the text, as slim
+ * rows (id, name, coordinates, text score) for exact distance and ordering in the
+ * service. On SQLite the join order is chosen per query: when the text matches fewer
+ * rows than the box holds, walk the text matches (FTS first); otherwise walk the box and
+ * look each survivor up in the FTS index by rowid, so a common word never makes FTS5
+ * score tens of thousands of matches outside the area. PostgreSQL's planner makes that
+ * choice itself from its statistics (GIN bitmap vs. b-tree range).
+ */
+export async function findCandidatesInBox(
+  db: Kysely<DB>,
+  dialect: Dialect,
+  box: BoundingBox,
+  filters: SearchFilters,
+  text: TextQuery | null,
+): Promise<{ rows: CandidateRow[]; plan: string }> {
+  const where = filterSql(filters, box);
+  if (!text) {
+    const { rows } = await sql<CandidateRow>`select user_id, display_name, latitude, longitude, null as score
+      from directory_providers where ${where}`.execute(db);
+    return { rows, plan: 'box' };
+  }
+  if (dialect === 'postgres') {
+    const { rows } = await sql<CandidateRow>`select user_id, display_name, latitude, longitude,
+        ts_rank(search_vector, q) as score
+      from directory_providers, to_tsquery('english', ${text.tsquery}) q
+      where ${where} and search_vector @@ q`.execute(db);
+    return { rows, plan: 'pg' };
+  }
+  const inBox = await countInBox(db, box);
+  const textFirst = (await countTextMatchesUpTo(db, text.fts, inBox + 1)) <= inBox;
+  // CROSS JOIN fixes SQLite's join order: the left table is the outer loop.
+  const from = textFirst
+    ? sql`directory_provider_fts cross join directory_providers on directory_providers.seq = directory_provider_fts.rowid`
+    : sql`directory_providers cross join directory_provider_fts on directory_provider_fts.rowid = directory_providers.seq`;
+  const { rows } = await sql<CandidateRow>`select directory_providers.user_id, directory_providers.display_name,
+      directory_providers.latitude, directory_providers.longitude, ${SQLITE_SCORE} as score
+    from ${from}
+    where ${where} and directory_provider_fts match ${text.fts}`.execute(db);
+  return { rows, plan: textFirst ? 'fts-first' : 'box-first' };
+}
+
+/**
+ * A page of a search without a location: ordered in SQL (text relevance, or name),
+ * with the total.
+ */
+export async function findPageWithoutLocation(
+  db: Kysely<DB>,
+  dialect: Dialect,
+  filters: SearchFilters,
+  text: TextQuery | null,
+  limit: number,
+  offset: number,
+): Promise<{ rows: CandidateRow[]; total: number }> {
+  const where = filterSql(filters, null);
+  if (!text) {
+    const [page, count] = await Promise.all([
+      sql<CandidateRow>`select user_id, display_name, latitude, longitude, null as score from directory_providers
+        where ${where} order by display_name, user_id limit ${limit} offset ${offset}`.execute(db),
+      sql<{ n: number }>`select count(*) as n from directory_providers where ${where}`.execute(db),
+    ]);
+    return { rows: page.rows, total: Number(count.rows[0]?.n ?? 0) };
+  }
+  if (dialect === 'postgres') {
+    const [page, count] = await Promise.all([
+      sql<CandidateRow>`select user_id, display_name, latitude, longitude, ts_rank(search_vector, q) as score
+        from directory_providers, to_tsquery('english', ${text.tsquery}) q
+        where ${where} and search_vector @@ q
+        order by score desc, display_name, user_id limit ${limit} offset ${offset}`.execute(db),
+      sql<{ n: number }>`select count(*) as n from directory_providers, to_tsquery('english', ${text.tsquery}) q
+        where ${where} and search_vector @@ q`.execute(db),
+    ]);
+    return { rows: page.rows, total: Number(count.rows[0]?.n ?? 0) };
+  }
+  const from = sql`directory_provider_fts cross join directory_providers on directory_providers.seq = directory_provider_fts.rowid`;
+  const [page, count] = await Promise.all([
+    sql<CandidateRow>`select directory_providers.user_id, directory_providers.display_name,
+        directory_providers.latitude, directory_providers.longitude, ${SQLITE_SCORE} as score
+      from ${from} where ${where} and directory_provider_fts match ${text.fts}
+      order by score desc, directory_providers.display_name, directory_providers.user_id limit ${limit} offset ${offset}`.execute(db),
+    sql<{ n: number }>`select count(*) as n from ${from} where ${where} and directory_provider_fts match ${text.fts}`.execute(db),
+  ]);
+  return { rows: page.rows, total: Number(count.rows[0]?.n ?? 0) };
+}
+
+/** Full rows with their clinic listing, for the providers on one page of results. */
+export async function findCardsByUserIds(db: Kysely<DB>, userIds: readonly string[]) {
+  if (userIds.length === 0) return [];
+  return db
+    .selectFrom('directory_providers as p')
+    .innerJoin('directory_clinics as c', 'c.organization_id', 'p.organization_id')
+    .selectAll('p')
+    .select(['c.public_name as clinic_name', 'c.city as clinic_city', 'c.state as clinic_state'])
+    .where('p.user_id', 'in', [...userIds])
+    .execute();
+}

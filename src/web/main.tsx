@@ -1,0 +1,95 @@
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { STAFF_ROLES } from '../core/access/roles';
+import { ApiError, setCsrfToken } from './api/client';
+import { isSigningOut, ME_KEY } from './api/session';
+import { RequireRole } from './components/guards';
+import { Layout } from './components/Layout';
+import { MyProfilePage } from './routes/patient/MyProfilePage';
+import { HomePage } from './routes/public/HomePage';
+import { NotFoundPage } from './routes/public/NotFoundPage';
+import { SignInPage } from './routes/public/SignInPage';
+import { AuditPage } from './routes/staff/AuditPage';
+import { EditPatientPage } from './routes/staff/EditPatientPage';
+import { MailboxMessagePage, MailboxPage } from './routes/staff/MailboxPage';
+import { NewPatientPage } from './routes/staff/NewPatientPage';
+import { PatientChartPage } from './routes/staff/PatientChartPage';
+import { PatientsPage } from './routes/staff/PatientsPage';
+import { StaffPage } from './routes/staff/StaffPage';
+import './styles.css';
+
+/** A 401 anywhere means the session ended (idle timeout, deactivated): show sign-in. */
+function onApiError(error: unknown, key?: readonly unknown[]): void {
+  if (error instanceof ApiError && error.status === 401 && key?.[0] !== ME_KEY[0] && !isSigningOut()) {
+    setCsrfToken(null);
+    queryClient.setQueryData(ME_KEY, null);
+  }
+}
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: (error, query) => onApiError(error, query.queryKey) }),
+  mutationCache: new MutationCache({
+    onError: (error, _vars, _ctx, mutation) => {
+      // Signing in with a wrong password is a 401 too, and is not a lost session.
+      if (mutation.options.mutationKey?.[0] !== 'sign-in') onApiError(error);
+    },
+  }),
+  defaultOptions: {
+    queries: {
+      // Retrying a refusal or a missing record only delays the message; retry network blips once.
+      retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 1,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    children: [
+      { path: '/', element: <HomePage /> },
+      { path: '/sign-in', element: <SignInPage /> },
+      {
+        path: '/portal',
+        element: <RequireRole roles={['patient']} />,
+        children: [
+          { index: true, element: <Navigate to="/portal/profile" replace /> },
+          { path: 'profile', element: <MyProfilePage /> },
+        ],
+      },
+      {
+        path: '/staff',
+        element: <RequireRole roles={STAFF_ROLES} />,
+        children: [
+          { index: true, element: <Navigate to="/staff/patients" replace /> },
+          { path: 'patients', element: <PatientsPage /> },
+          { path: 'patients/new', element: <NewPatientPage /> },
+          { path: 'patients/:id', element: <PatientChartPage /> },
+          { path: 'patients/:id/edit', element: <EditPatientPage /> },
+          {
+            element: <RequireRole roles={['clinic_admin']} />,
+            children: [
+              { path: 'staff', element: <StaffPage /> },
+              { path: 'audit', element: <AuditPage /> },
+              { path: 'mailbox', element: <MailboxPage /> },
+              { path: 'mailbox/:id', element: <MailboxMessagePage /> },
+            ],
+          },
+        ],
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  </StrictMode>,
+);
