@@ -1,5 +1,6 @@
 import type { BenchModule } from './lib/types';
 import { auditedRead } from './targets/audited-read';
+import { availability } from './targets/availability';
 import { baseline } from './targets/baseline';
 import { directorySearch } from './targets/directory-search';
 
@@ -11,7 +12,7 @@ import { directorySearch } from './targets/directory-search';
  */
 export const BASELINE: BenchModule = baseline;
 
-export const SCENARIOS: readonly BenchModule[] = [auditedRead, directorySearch];
+export const SCENARIOS: readonly BenchModule[] = [auditedRead, directorySearch, availability];
 
 export function findModule(name: string): BenchModule | undefined {
   return name === BASELINE.name ? BASELINE : SCENARIOS.find((m) => m.name === name);

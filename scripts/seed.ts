@@ -18,7 +18,7 @@ async function main(): Promise<number> {
       console.log('seed: the database already has data; nothing seeded');
       return 0;
     }
-    await seedDemoClinic(database.db, await hashPassword(DEMO_PASSWORD), new Date());
+    await seedDemoClinic(database.db, await hashPassword(DEMO_PASSWORD), new Date(), config.secrets.dataEncryptionKey);
     console.log('seed: demo clinic created');
     return 0;
   } finally {

@@ -37,7 +37,7 @@ export function benchConfig(options: StartOptions): Config {
 export async function openSeededDatabase(config: Config): Promise<Database> {
   const database = openDatabase(config.database);
   await migrateToLatest(database.db);
-  await seedDemoClinic(database.db, await hashPassword(DEMO_PASSWORD), new Date());
+  await seedDemoClinic(database.db, await hashPassword(DEMO_PASSWORD), new Date(), config.secrets.dataEncryptionKey);
   return database;
 }
 

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const database = openDatabase(config.database);
   await migrateToLatest(database.db);
   if (config.seedDemo && !(await hasAnyOrganization(database.db))) {
-    await seedDemoClinic(database.db, await hashPassword(DEMO_PASSWORD), new Date());
+    await seedDemoClinic(database.db, await hashPassword(DEMO_PASSWORD), new Date(), config.secrets.dataEncryptionKey);
     console.log(`Seeded the demo clinic: sign in as admin@demo.clinic with password "${DEMO_PASSWORD}"`);
   }
 

@@ -7,11 +7,21 @@ import { ApiError, setCsrfToken } from './api/client';
 import { isSigningOut, ME_KEY } from './api/session';
 import { RequireRole } from './components/guards';
 import { Layout } from './components/Layout';
+import { AcceptInvitationPage } from './routes/consult/AcceptInvitationPage';
+import { BookConsultationPage } from './routes/consult/BookConsultationPage';
+import { ManageBookingPage } from './routes/consult/ManageBookingPage';
+import { MyAppointmentsPage } from './routes/patient/MyAppointmentsPage';
 import { MyProfilePage } from './routes/patient/MyProfilePage';
 import { HomePage } from './routes/public/HomePage';
 import { NotFoundPage } from './routes/public/NotFoundPage';
 import { SignInPage } from './routes/public/SignInPage';
 import { AuditPage } from './routes/staff/AuditPage';
+import { CalendarFeedPage } from './routes/staff/CalendarFeedPage';
+import { CalendarPage } from './routes/staff/CalendarPage';
+import { ClinicBoardPage } from './routes/staff/dosing/ClinicBoardPage';
+import { ProtocolSettingsPage } from './routes/staff/dosing/ProtocolSettingsPage';
+import { SessionFlowsheetPage } from './routes/staff/dosing/SessionFlowsheetPage';
+import { ConsultationDetailPage, ConsultationsPage } from './routes/staff/ConsultationsPage';
 import { EditPatientPage } from './routes/staff/EditPatientPage';
 import { MailboxMessagePage, MailboxPage } from './routes/staff/MailboxPage';
 import { NewPatientPage } from './routes/staff/NewPatientPage';
@@ -51,12 +61,16 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: <HomePage /> },
       { path: '/sign-in', element: <SignInPage /> },
+      { path: '/consult/book', element: <BookConsultationPage /> },
+      { path: '/consult/manage', element: <ManageBookingPage /> },
+      { path: '/invitation', element: <AcceptInvitationPage /> },
       {
         path: '/portal',
         element: <RequireRole roles={['patient']} />,
         children: [
           { index: true, element: <Navigate to="/portal/profile" replace /> },
           { path: 'profile', element: <MyProfilePage /> },
+          { path: 'appointments', element: <MyAppointmentsPage /> },
         ],
       },
       {
@@ -68,10 +82,22 @@ const router = createBrowserRouter([
           { path: 'patients/new', element: <NewPatientPage /> },
           { path: 'patients/:id', element: <PatientChartPage /> },
           { path: 'patients/:id/edit', element: <EditPatientPage /> },
+          { path: 'calendar', element: <CalendarPage /> },
+          { path: 'calendar-feed', element: <CalendarFeedPage /> },
+          { path: 'consultations', element: <ConsultationsPage /> },
+          { path: 'consultations/:id', element: <ConsultationDetailPage /> },
+          {
+            element: <RequireRole roles={['nurse', 'prescriber', 'therapist']} />,
+            children: [
+              { path: 'board', element: <ClinicBoardPage /> },
+              { path: 'sessions/:id', element: <SessionFlowsheetPage /> },
+            ],
+          },
           {
             element: <RequireRole roles={['clinic_admin']} />,
             children: [
               { path: 'staff', element: <StaffPage /> },
+              { path: 'protocol', element: <ProtocolSettingsPage /> },
               { path: 'audit', element: <AuditPage /> },
               { path: 'mailbox', element: <MailboxPage /> },
               { path: 'mailbox/:id', element: <MailboxMessagePage /> },

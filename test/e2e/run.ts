@@ -20,6 +20,8 @@ import './clinician.spec';
 import './admin.spec';
 import './patient.spec';
 import './front-desk.spec';
+import './consultation.spec';
+import './dosing.spec';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -33,6 +33,7 @@ export function useSetSignedIn() {
   const queryClient = useQueryClient();
   return useCallback(
     (me: Me) => {
+      setSigningOut(false);
       setCsrfToken(me.csrfToken);
       queryClient.setQueryData(ME_KEY, me);
     },

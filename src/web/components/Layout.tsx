@@ -16,9 +16,15 @@ export function navItemsFor(me: Me | null | undefined): NavItem[] {
     { to: '/', label: 'Home' },
     { to: '/sign-in', label: 'Sign in' },
   ];
-  if (me.role === 'patient') return [{ to: '/portal/profile', label: 'My profile' }];
-  const items: NavItem[] = [{ to: '/staff/patients', label: 'Patients' }];
+  if (me.role === 'patient') return [{ to: '/portal/profile', label: 'My profile' }, { to: '/portal/appointments', label: 'Appointments' }];
+  const items: NavItem[] = [
+    { to: '/staff/patients', label: 'Patients' },
+    { to: '/staff/calendar', label: 'Calendar' },
+    { to: '/staff/consultations', label: 'Consultations' },
+  ];
+  if (me.role === 'nurse' || me.role === 'prescriber' || me.role === 'therapist') items.push({ to: '/staff/board', label: 'Clinic board' });
   if (me.role === 'clinic_admin') {
+    items.push({ to: '/staff/protocol', label: 'Protocol' });
     items.push({ to: '/staff/staff', label: 'Staff' }, { to: '/staff/audit', label: 'Audit log' }, { to: '/staff/mailbox', label: 'Mailbox' });
   }
   return items;
@@ -59,7 +65,7 @@ function SignOutButton() {
       await navigate('/sign-in', { state: { signedOut: true }, replace: true });
       queryClient.setQueryData(ME_KEY, null);
       queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== ME_KEY[0] });
-      setSigningOut(false);
+      // The sign-in page clears the flag once it is on screen (renders may still be pending here).
     },
   });
   return (

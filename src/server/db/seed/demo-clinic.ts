@@ -4,6 +4,8 @@ import type { Role } from '../../../core/access/roles';
 import type { DB } from '../schema';
 import { seedDemoScheduling } from './demo-scheduling';
 import { seedDemoDirectory } from './demo-directory';
+import { seedDemoDosing } from './demo-dosing';
+import { seedDemoIntake } from './demo-intake';
 
 export const DEMO_PASSWORD = 'threshold-demo';
 
@@ -28,6 +30,8 @@ const DEMO_PATIENTS: PersonSeed[] = [
 /** Ids of what the base seed created, for the capability seeds that extend it. */
 export interface DemoContext {
   readonly now: Date;
+  /** AES-256-GCM key (config.secrets.dataEncryptionKey) for seeds that store encrypted free text. */
+  readonly dataEncryptionKey: string;
   readonly organizationId: string;
   readonly otherOrganizationId: string;
   readonly users: {
@@ -46,14 +50,14 @@ export interface DemoContext {
  * Each capability adds its demo data here (directory listing, schedules, intake, …),
  * inside the same transaction as the base seed.
  */
-const DEMO_EXTENSIONS: ((trx: Kysely<DB>, ctx: DemoContext) => Promise<void>)[] = [seedDemoDirectory, seedDemoScheduling];
+const DEMO_EXTENSIONS: ((trx: Kysely<DB>, ctx: DemoContext) => Promise<void>)[] = [seedDemoDirectory, seedDemoScheduling, seedDemoIntake, seedDemoDosing];
 
 /**
  * The demo clinic a new installation starts with: one account per role, a few
  * patients, a second therapist whose patients the first is not on the care team of,
  * and a second organization to show that tenants never see each other.
  */
-export async function seedDemoClinic(db: Kysely<DB>, passwordHash: string, now: Date): Promise<void> {
+export async function seedDemoClinic(db: Kysely<DB>, passwordHash: string, now: Date, dataEncryptionKey: string): Promise<void> {
   const at = now.toISOString();
   await db.transaction().execute(async (trx) => {
     const org = async (name: string, slug: string, zone: string) => {
@@ -129,6 +133,7 @@ export async function seedDemoClinic(db: Kysely<DB>, passwordHash: string, now: 
 
     const ctx: DemoContext = {
       now,
+      dataEncryptionKey,
       organizationId: demo,
       otherOrganizationId: other,
       users: { admin, frontDesk, therapist, therapist2, prescriber, nurse, patientAlex },

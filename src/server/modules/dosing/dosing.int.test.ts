@@ -12,7 +12,10 @@ const MIN = 60_000;
 beforeAll(async () => {
   t = await createTestApp();
   world = await createDosingWorld(t.db, t.clock.now);
-  for (const [key, user] of Object.entries(world.users)) sessions[key] = await signIn(t.app, user.email);
+  for (const [key, user] of Object.entries(world.users)) {
+    sessions[key] = await signIn(t.app, user.email);
+    lastUse[key] = t.clock.now.getTime();
+  }
 });
 afterAll(async () => {
   await t.close();
@@ -23,7 +26,7 @@ type Who = keyof typeof world.users;
 const lastUse: Record<string, number> = {};
 async function headers(who: Who): Promise<Record<string, string>> {
   const now = t.clock.now.getTime();
-  if (now - (lastUse[who] ?? now) > 20 * 60_000) sessions[who] = await signIn(t.app, world.users[who].email);
+  if (now - lastUse[who]! > 20 * 60_000) sessions[who] = await signIn(t.app, world.users[who].email);
   lastUse[who] = now;
   return sessions[who]!.headers;
 }

@@ -64,6 +64,25 @@ function toDto(cipher: FieldCipher, row: Awaited<ReturnType<typeof repo.listDeci
   };
 }
 
+/**
+ * Newest first by the supersession chain (not only by time: two decisions signed in the
+ * same millisecond still list in the order they superseded each other).
+ */
+function chainOrder<T extends { id: string; supersedes_id: string | null; superseded_by_id: string | null }>(rows: T[]): T[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const ordered: T[] = [];
+  const seen = new Set<string>();
+  for (const head of rows.filter((r) => r.superseded_by_id === null)) {
+    let cur: T | undefined = head;
+    while (cur && !seen.has(cur.id)) {
+      ordered.push(cur);
+      seen.add(cur.id);
+      cur = cur.supersedes_id ? byId.get(cur.supersedes_id) : undefined;
+    }
+  }
+  return [...ordered, ...rows.filter((r) => !seen.has(r.id))];
+}
+
 export async function loadEligibilityView(deps: Deps, db: Kysely<DB>, organizationId: string, patientId: string): Promise<EligibilityView> {
   const cipher = cipherOf(deps);
   const [rows, addenda, evaluation, current] = await Promise.all([
@@ -82,7 +101,7 @@ export async function loadEligibilityView(deps: Deps, db: Kysely<DB>, organizati
           allowsDosing: current.decision === 'eligible' && !current.expired,
         }
       : null,
-    decisions: rows.map((r) => toDto(cipher, r, addenda)),
+    decisions: chainOrder(rows).map((r) => toDto(cipher, r, addenda)),
     contraindications: evaluation,
     overrideRequiredFor: overrideRequirement('eligible', evaluation).ruleIds,
   };

@@ -185,11 +185,42 @@ export function slotDto(slot: OpenSlot, zone: string): Slot {
   return { start: toZonedIso(slot.start, zone), end: toZonedIso(slot.end, zone), clinicianId: slot.resources[0]?.id ?? '' };
 }
 
-/** Open slots of every candidate clinician (each clinician's own grid), sorted by start then clinician. */
+/**
+ * Open slots of every candidate clinician (each on their own grid), sorted by start then
+ * clinician. Rules, time off and appointments are partitioned per clinician first, so
+ * each engine call sees only its clinician's rows plus the shared resources (rooms,
+ * chairs, nurses): linear in the rows, not clinicians × rows.
+ */
 export function openSlotsPerClinician(ctx: ScheduleContext, clinicianIds: readonly string[], from: number, to: number): OpenSlot[] {
+  const isClinician = (r: ResourceRef) => r.kind === 'clinician';
+  const sharedRules = ctx.input.rules.filter((r) => !isClinician(r.resource));
+  const sharedOff = (ctx.input.timeOff ?? []).filter((o) => !isClinician(o.resource));
+  const rulesBy = new Map<string, AvailabilityRule[]>();
+  for (const r of ctx.input.rules) if (isClinician(r.resource)) rulesBy.set(r.resource.id, [...(rulesBy.get(r.resource.id) ?? []), r]);
+  const offBy = new Map<string, TimeOff[]>();
+  for (const o of ctx.input.timeOff ?? []) if (isClinician(o.resource)) offBy.set(o.resource.id, [...(offBy.get(o.resource.id) ?? []), o]);
+  // An appointment matters to a clinician's slots when it holds that clinician or a shared resource.
+  const shared: BookedAppointment[] = [];
+  const apptBy = new Map<string, BookedAppointment[]>();
+  for (const a of ctx.input.appointments ?? []) {
+    if (a.resources.some((r) => !isClinician(r))) shared.push(a);
+    else for (const r of a.resources) {
+      const list = apptBy.get(r.id);
+      if (list) list.push(a);
+      else apptBy.set(r.id, [a]);
+    }
+  }
   const all: OpenSlot[] = [];
   for (const id of clinicianIds) {
-    const slots = computeOpenSlots({ ...ctx.input, candidates: { ...ctx.input.candidates, clinician: [id] }, from, to });
+    const slots = computeOpenSlots({
+      ...ctx.input,
+      candidates: { ...ctx.input.candidates, clinician: [id] },
+      rules: [...sharedRules, ...(rulesBy.get(id) ?? [])],
+      timeOff: [...sharedOff, ...(offBy.get(id) ?? [])],
+      appointments: [...shared, ...(apptBy.get(id) ?? [])],
+      from,
+      to,
+    });
     all.push(...slots);
   }
   return all.sort((a, b) => a.start - b.start || (a.resources[0]!.id < b.resources[0]!.id ? -1 : 1));

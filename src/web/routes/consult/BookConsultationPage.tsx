@@ -67,7 +67,7 @@ export function SlotPicker({
               aria-pressed={current?.[0] === k}
               onClick={() => setDay(k)}
             >
-              {dayLabel(list[0]!.start, clinicZone)} <span className="muted">({list.length})</span>
+              {dayLabel(list[0]!.start, clinicZone)} ({list.length}<span className="visually-hidden"> times</span>)
             </button>
           ))}
         </div>

@@ -1,9 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { signIn } from '../../api/endpoints';
-import { homePathFor, useMe, useSetSignedIn } from '../../api/session';
+import { homePathFor, setSigningOut, useMe, useSetSignedIn } from '../../api/session';
 import { ErrorSummary, formErrorsFrom, NO_ERRORS, TextField, type FormErrors } from '../../components/forms';
 import { Loading, Page } from '../../components/Page';
 
@@ -29,6 +29,9 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  useEffect(() => {
+    if (state.signedOut) setSigningOut(false);
+  }, [state.signedOut]);
 
   const mutation = useMutation({
     mutationKey: ['sign-in'],
@@ -49,7 +52,13 @@ export function SignInPage() {
     },
   });
 
-  if (isPending) return <Loading />;
+  if (isPending) {
+    return (
+      <Page title="Sign in">
+        <Loading what="Checking whether you are already signed in…" />
+      </Page>
+    );
+  }
   if (me && !state.signedOut && !mutation.isPending && !mutation.isSuccess) return <Navigate to={homePathFor(me)} replace />;
 
   const submit = (e: FormEvent) => {

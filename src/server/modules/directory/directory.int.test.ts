@@ -1,0 +1,390 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClinicListingBody, DirectorySearchResult, ManagedProvider, ProviderProfileBody } from '../../../core/schemas/directory.schema';
+import { createClinicWorld, createTestApp, errorOf, signIn, type Session, type TestContext } from '../../../../test/helpers/test-app';
+
+/**
+ * The public directory and its admin editing, over HTTP against a real database
+ * (SQLite by default, PostgreSQL with TEST_DATABASE=postgres).
+ */
+let t: TestContext;
+let world: Awaited<ReturnType<typeof createClinicWorld>>;
+let admin: Session;
+let foreignAdmin: Session;
+
+const LA_CLINIC: ClinicListingBody = {
+  listed: true,
+  publicName: 'Sunset Ketamine Therapy',
+  description: 'KAP in downtown LA',
+  address: { addressLine1: '300 S Spring St', city: 'Los Angeles', state: 'CA', postalCode: '90013', latitude: 34.0505, longitude: -118.2468 },
+  phone: '+1 213 555 0111',
+  website: 'https://sunset.example',
+  telehealthStates: ['CA'],
+};
+
+const profile = (over: Partial<ProviderProfileBody> = {}): ProviderProfileBody => ({
+  listed: true,
+  displayName: 'Avery Stone, LMFT',
+  credentials: ['LMFT'],
+  licenceType: 'Licensed Marriage and Family Therapist',
+  licenceNumber: 'LMFT 1001',
+  licenceState: 'CA',
+  licenceExpiresOn: '2028-06-30',
+  conditions: ['depression', 'ptsd'],
+  approaches: ['kap', 'somatic'],
+  routes: ['im'],
+  formats: ['individual'],
+  inPerson: true,
+  telehealth: true,
+  languages: ['en'],
+  feeMinUsd: 150,
+  feeMaxUsd: 220,
+  slidingScale: true,
+  superbill: false,
+  acceptingNewPatients: true,
+  bio: 'Somatic integration after ketamine sessions for trauma survivors.',
+  ...over,
+});
+
+async function put(session: Session, url: string, payload: unknown) {
+  return t.app.inject({ method: 'PUT', url, headers: session.headers, payload: payload as object });
+}
+async function verify(session: Session, userId: string) {
+  return t.app.inject({ method: 'POST', url: `/api/directory/manage/providers/${userId}/licence-verification`, headers: session.headers });
+}
+async function search(query: string): Promise<DirectorySearchResult> {
+  const res = await t.app.inject({ method: 'GET', url: `/api/directory/providers?${query}` });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<DirectorySearchResult>();
+}
+const ids = (r: DirectorySearchResult) => r.items.map((i) => i.id);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  world = await createClinicWorld(t.db);
+  admin = await signIn(t.app, world.users.admin.email);
+  foreignAdmin = await signIn(t.app, world.users.foreignAdmin.email);
+  // Clinic A in downtown LA with three clinicians; clinic B (the other tenant) in Portland.
+  expect((await put(admin, '/api/directory/manage/clinic', LA_CLINIC)).statusCode).toBe(200);
+  const a = world.users;
+  expect((await put(admin, `/api/directory/manage/providers/${a.therapistA.id}`, profile())).statusCode).toBe(200);
+  expect(
+    (
+      await put(
+        admin,
+        `/api/directory/manage/providers/${a.prescriber.id}`,
+        profile({
+          displayName: 'Dr. Lena Ortiz, MD',
+          credentials: ['MD'],
+          licenceType: 'Physician and Surgeon',
+          licenceNumber: 'A 5555',
+          conditions: ['treatment_resistant_depression', 'anxiety'],
+          approaches: ['kap', 'medication_management'],
+          routes: ['iv', 'im'],
+          languages: ['en', 'es'],
+          telehealth: false,
+          feeMinUsd: 400,
+          feeMaxUsd: 700,
+          bio: 'Psychiatrist offering IV ketamine with careful medical screening.',
+          // Practises in Pasadena, ~9 miles from 90012.
+          location: { addressLine1: '1 Colorado Blvd', city: 'Pasadena', state: 'CA', postalCode: '91101', latitude: 34.1458, longitude: -118.1445 },
+        }),
+      )
+    ).statusCode,
+  ).toBe(200);
+  expect(
+    (
+      await put(
+        admin,
+        `/api/directory/manage/providers/${a.nurse.id}`,
+        profile({ displayName: 'Sam Kiwi, RN', credentials: ['RN'], licenceType: 'Registered Nurse', licenceNumber: 'RN 77', bio: 'Monitoring nurse' }),
+      )
+    ).statusCode,
+  ).toBe(200);
+  for (const u of [a.therapistA, a.prescriber]) expect((await verify(admin, u.id)).statusCode).toBe(200);
+  // The nurse's licence is left unverified.
+
+  const portland: ClinicListingBody = {
+    ...LA_CLINIC,
+    publicName: 'Rose City Integration',
+    address: { addressLine1: '1 NW Couch St', city: 'Portland', state: 'OR', postalCode: '97209' },
+    telehealthStates: ['OR'],
+  };
+  expect((await put(foreignAdmin, '/api/directory/manage/clinic', portland)).statusCode).toBe(200);
+  expect(
+    (
+      await put(
+        foreignAdmin,
+        `/api/directory/manage/providers/${a.foreignTherapist.id}`,
+        profile({ displayName: 'Robin Vale, LPC', credentials: ['LPC'], licenceState: 'OR', licenceNumber: 'C 1', approaches: ['integration'], bio: 'Integration therapy in Portland' }),
+      )
+    ).statusCode,
+  ).toBe(200);
+  expect((await verify(foreignAdmin, a.foreignTherapist.id)).statusCode).toBe(200);
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('public search', () => {
+  it('finds verified clinicians near a ZIP code, nearest first, with distances, without an account', async () => {
+    const r = await search('zip=90012&radius=25');
+    expect(ids(r)).toEqual([world.users.therapistA.id, world.users.prescriber.id]);
+    expect(r.total).toBe(2);
+    expect(r.sort).toBe('distance');
+    expect(r.origin).toMatchObject({ label: expect.stringContaining('90012'), radiusMiles: 25 });
+    expect(r.items[0]!.distanceMiles).toBeLessThan(2);
+    expect(r.items[1]!.distanceMiles).toBeGreaterThan(7);
+    expect(r.items[1]!.distanceMiles).toBeLessThan(11);
+    expect(r.items[0]).toMatchObject({ clinic: { id: world.org.id, name: 'Sunset Ketamine Therapy' }, licenceVerifiedOn: '2026-11-26' });
+    // DTOs only: no internal columns.
+    expect(Object.keys(r.items[0]!)).not.toEqual(expect.arrayContaining(['licence_verified_by', 'visible', 'seq']));
+  });
+
+  it('applies the radius exactly (haversine after the bounding box)', async () => {
+    expect(ids(await search('zip=90012&radius=5'))).toEqual([world.users.therapistA.id]);
+    expect(ids(await search('lat=45.52&lng=-122.68&radius=10'))).toEqual([world.users.foreignTherapist.id]);
+  });
+
+  it('filters by every kind of field', async () => {
+    const a = world.users;
+    expect(ids(await search('zip=90012&routes=iv'))).toEqual([a.prescriber.id]);
+    expect(ids(await search('zip=90012&routes=im&conditions=ptsd'))).toEqual([a.therapistA.id]);
+    expect(ids(await search('zip=90012&conditions=ptsd,anxiety'))).toEqual([]);
+    expect(ids(await search('zip=90012&languages=es'))).toEqual([a.prescriber.id]);
+    expect(ids(await search('zip=90012&credentials=MD,DO'))).toEqual([a.prescriber.id]);
+    expect(ids(await search('zip=90012&approaches=somatic'))).toEqual([a.therapistA.id]);
+    expect(ids(await search('zip=90012&formats=group'))).toEqual([]);
+    expect(ids(await search('zip=90012&telehealth=true'))).toEqual([a.therapistA.id]);
+    expect(ids(await search('zip=90012&telehealth=false'))).toEqual([a.prescriber.id]);
+    expect(ids(await search('zip=90012&inPerson=true'))).toHaveLength(2);
+    expect(ids(await search('zip=90012&maxFee=200'))).toEqual([a.therapistA.id]);
+    expect(ids(await search('zip=90012&slidingScale=true&acceptingNewPatients=true'))).toHaveLength(2);
+    expect(ids(await search('zip=90012&superbill=true'))).toEqual([]);
+    expect(ids(await search('telehealthState=OR'))).toEqual([a.foreignTherapist.id]);
+    expect(ids(await search('licenceState=CA&sort=relevance'))).toHaveLength(2);
+    expect(ids(await search(`clinicId=${world.other.id}`))).toEqual([a.foreignTherapist.id]);
+  });
+
+  it('searches free text over name, bio and approaches, ranked by relevance', async () => {
+    const a = world.users;
+    expect(ids(await search('q=ortiz'))).toEqual([a.prescriber.id]);
+    expect(ids(await search('q=somatic'))).toEqual([a.therapistA.id]);
+    // "Medication management" is an approach label, not in the bio.
+    expect(ids(await search('q=medication'))).toEqual([a.prescriber.id]);
+    // Prefix on the last term, stemming (survivors → survivor).
+    expect(ids(await search('q=survivor%20integ'))).toEqual([a.therapistA.id]);
+    const both = await search('q=ketamine&zip=90012&sort=relevance');
+    expect(both.total).toBe(2);
+    expect(both.sort).toBe('relevance');
+    // Text, location and filters together.
+    expect(ids(await search('q=ketamine&zip=90012&radius=25&routes=iv&inPerson=true'))).toEqual([a.prescriber.id]);
+    // Query syntax is never interpreted.
+    expect((await search('q=%22NEAR(%20OR%20*%3A')).total).toBe(0);
+  });
+
+  it('paginates with a total', async () => {
+    const first = await search('licenceState=CA&limit=1&offset=0');
+    const second = await search('licenceState=CA&limit=1&offset=1');
+    expect(first.total).toBe(2);
+    expect(second.total).toBe(2);
+    expect(first.items).toHaveLength(1);
+    expect(second.items).toHaveLength(1);
+    expect(first.items[0]!.id).not.toBe(second.items[0]!.id);
+    const geo1 = await search('zip=90012&limit=1&offset=1');
+    expect(geo1.total).toBe(2);
+    expect(ids(geo1)).toEqual([world.users.prescriber.id]);
+  });
+
+  it('hides unverified and expired licences from search and profiles', async () => {
+    const nurse = world.users.nurse.id;
+    expect(ids(await search('zip=90012'))).not.toContain(nurse);
+    expect((await t.app.inject({ url: `/api/directory/providers/${nurse}` })).statusCode).toBe(404);
+    // Verified but the licence expires: listed until the expiry date has passed everywhere.
+    expect((await verify(admin, nurse)).statusCode).toBe(200);
+    expect(ids(await search('zip=90012'))).toContain(nurse);
+    const r = await put(admin, `/api/directory/manage/providers/${nurse}`, profile({
+      displayName: 'Sam Kiwi, RN', credentials: ['RN'], licenceType: 'Registered Nurse', licenceNumber: 'RN 77', bio: 'Monitoring nurse', licenceExpiresOn: '2026-12-01',
+    }));
+    // A changed licence (new expiry) must be verified again.
+    expect(r.json<ManagedProvider>().profile!.licenceStatus).toBe('unverified');
+    expect(ids(await search('zip=90012'))).not.toContain(nurse);
+    expect((await verify(admin, nurse)).statusCode).toBe(200);
+    expect(ids(await search('zip=90012'))).toContain(nurse);
+    t.clock.advance(6 * 24 * 3600_000); // 2026-12-02T18:00Z: expired everywhere
+    expect(ids(await search('zip=90012'))).not.toContain(nurse);
+    expect((await t.app.inject({ url: `/api/directory/providers/${nurse}` })).statusCode).toBe(404);
+    // Six days on, the morning's session has expired: sign in again.
+    const later = await signIn(t.app, world.users.admin.email);
+    const managed = (await t.app.inject({ url: `/api/directory/manage/providers/${nurse}`, headers: later.headers })).json<ManagedProvider>();
+    expect(managed.profile).toMatchObject({ licenceStatus: 'expired', searchable: false });
+    // An expired licence cannot be verified.
+    const refused = await verify(later, nurse);
+    expect(refused.statusCode).toBe(400);
+    expect(errorOf(refused).field).toBe('licenceExpiresOn');
+    t.clock.advance(-6 * 24 * 3600_000);
+  });
+
+  it('hides a clinician whose account is deactivated, and everyone when the clinic unlists', async () => {
+    const therapist = world.users.therapistA.id;
+    await t.db.updateTable('users').set({ active: 0 }).where('id', '=', therapist).execute();
+    expect(ids(await search('zip=90012'))).not.toContain(therapist);
+    await t.db.updateTable('users').set({ active: 1 }).where('id', '=', therapist).execute();
+    expect(ids(await search('zip=90012'))).toContain(therapist);
+
+    expect((await put(admin, '/api/directory/manage/clinic', { ...LA_CLINIC, listed: false })).statusCode).toBe(200);
+    expect((await search('zip=90012')).total).toBe(0);
+    expect((await t.app.inject({ url: `/api/directory/clinics/${world.org.id}` })).statusCode).toBe(404);
+    expect((await put(admin, '/api/directory/manage/clinic', LA_CLINIC)).statusCode).toBe(200);
+    expect(ids(await search('zip=90012'))).toContain(therapist);
+  });
+
+  it('serves a provider profile with its clinic, and a clinic page with its clinicians', async () => {
+    const res = await t.app.inject({ url: `/api/directory/providers/${world.users.prescriber.id}` });
+    expect(res.statusCode).toBe(200);
+    const p = res.json<Record<string, unknown> & { clinic: { name: string }; licence: Record<string, string>; location: { city: string } }>();
+    expect(p).toMatchObject({ displayName: 'Dr. Lena Ortiz, MD', routes: ['iv', 'im'], licence: { number: 'A 5555', state: 'CA', verifiedOn: '2026-11-26' } });
+    expect(p.clinic.name).toBe('Sunset Ketamine Therapy');
+    expect(p.location.city).toBe('Pasadena');
+    expect(p).not.toHaveProperty('licence_verified_by');
+
+    const clinic = await t.app.inject({ url: `/api/directory/clinics/${world.org.id}` });
+    expect(clinic.statusCode).toBe(200);
+    const c = clinic.json<{ name: string; providers: { id: string }[]; address: { postalCode: string } }>();
+    expect(c.name).toBe('Sunset Ketamine Therapy');
+    expect(c.address.postalCode).toBe('90013');
+    expect(c.providers.map((x) => x.id).sort()).toEqual([world.users.therapistA.id, world.users.prescriber.id].sort());
+    expect((await t.app.inject({ url: '/api/directory/providers/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
+  });
+});
+
+describe('bad search input gets a 400 naming the field', () => {
+  it.each([
+    ['zip=00000', 'zip'],
+    ['zip=9001', 'zip'],
+    ['zip=90012&lat=34&lng=-118', 'zip'],
+    ['lat=34', 'lng'],
+    ['lat=91&lng=0', 'lat'],
+    ['zip=90012&radius=0', 'radius'],
+    ['zip=90012&radius=5000', 'radius'],
+    ['sort=distance', 'sort'],
+    ['sort=nearest', 'sort'],
+    ['conditions=ptsd,werewolfism', 'conditions'],
+    ['routes=rectal', 'routes'],
+    ['credentials=Shaman', 'credentials'],
+    ['telehealth=maybe', 'telehealth'],
+    ['telehealthState=ZZ', 'telehealthState'],
+    ['limit=500', 'limit'],
+    ['offset=-1', 'offset'],
+    ['maxFee=cheap', 'maxFee'],
+    ['clinicId=not-a-uuid', 'clinicId'],
+    ['colour=blue', 'colour'],
+  ])('%s → %s', async (query, field) => {
+    const res = await t.app.inject({ url: `/api/directory/providers?${query}` });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'validation', field });
+  });
+});
+
+describe('admin editing', () => {
+  it('is for clinic admins only: other staff get 403, visitors 401', async () => {
+    const therapist = await signIn(t.app, world.users.therapistA.email);
+    const frontDesk = await signIn(t.app, world.users.frontDesk.email);
+    for (const s of [therapist, frontDesk]) {
+      expect((await put(s, '/api/directory/manage/clinic', LA_CLINIC)).statusCode).toBe(403);
+      expect((await put(s, `/api/directory/manage/providers/${world.users.therapistA.id}`, profile())).statusCode).toBe(403);
+      expect((await verify(s, world.users.therapistA.id)).statusCode).toBe(403);
+    }
+    expect((await t.app.inject({ method: 'PUT', url: '/api/directory/manage/clinic', payload: LA_CLINIC })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/api/directory/manage/providers' })).statusCode).toBe(401);
+  });
+
+  it('refuses cross-tenant editing as if the clinician did not exist (404), and changes nothing', async () => {
+    const before = await t.db.selectFrom('directory_providers').selectAll().where('user_id', '=', world.users.foreignTherapist.id).executeTakeFirstOrThrow();
+    const res = await put(admin, `/api/directory/manage/providers/${world.users.foreignTherapist.id}`, profile({ displayName: 'Hijacked' }));
+    expect(res.statusCode).toBe(404);
+    expect((await verify(admin, world.users.foreignTherapist.id)).statusCode).toBe(404);
+    expect((await t.app.inject({ url: `/api/directory/manage/providers/${world.users.foreignTherapist.id}`, headers: admin.headers })).statusCode).toBe(404);
+    const after = await t.db.selectFrom('directory_providers').selectAll().where('user_id', '=', world.users.foreignTherapist.id).executeTakeFirstOrThrow();
+    expect(after).toEqual(before);
+  });
+
+  it('lists only the admin’s own clinicians with their licence status', async () => {
+    const res = await t.app.inject({ url: '/api/directory/manage/providers', headers: admin.headers });
+    expect(res.statusCode).toBe(200);
+    const list = res.json<ManagedProvider[]>();
+    const byId = new Map(list.map((m) => [m.userId, m]));
+    expect(byId.has(world.users.foreignTherapist.id)).toBe(false);
+    expect(byId.has(world.users.frontDesk.id)).toBe(false);
+    expect(byId.get(world.users.therapistA.id)!.profile).toMatchObject({ licenceStatus: 'verified', searchable: true });
+    expect(byId.get(world.users.therapistB.id)!.profile).toBeNull();
+  });
+
+  it.each([
+    [{ ...profile(), credentials: ['Wizard'] }, 'credentials.0'],
+    [{ ...profile(), licenceExpiresOn: '2027-02-30' }, 'licenceExpiresOn'],
+    [{ ...profile(), inPerson: false, telehealth: false }, 'inPerson'],
+    [{ ...profile(), feeMinUsd: 300, feeMaxUsd: 100 }, 'feeMaxUsd'],
+    [{ ...profile(), photoUrl: 'http://insecure.example/p.jpg' }, 'photoUrl'],
+    [{ ...profile(), location: { addressLine1: 'x', city: 'y', state: 'CA', postalCode: '00000' } }, 'location.postalCode'],
+    [{ ...profile(), location: { addressLine1: 'x', city: 'y', state: 'CA', postalCode: '90012', latitude: 34 } }, 'location.longitude'],
+    [{ ...profile(), formats: [] }, 'formats'],
+    [{ ...profile(), surprise: 1 }, 'surprise'],
+  ])('profile with bad input → 400 naming %#', async (body, field) => {
+    const before = await t.db.selectFrom('directory_providers').selectAll().where('user_id', '=', world.users.therapistA.id).executeTakeFirstOrThrow();
+    const res = await put(admin, `/api/directory/manage/providers/${world.users.therapistA.id}`, body);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(errorOf(res).field).toBe(field);
+    const after = await t.db.selectFrom('directory_providers').selectAll().where('user_id', '=', world.users.therapistA.id).executeTakeFirstOrThrow();
+    expect(after).toEqual(before);
+  });
+
+  it('clinic listing with bad input → 400 naming the field', async () => {
+    const bad = await put(admin, '/api/directory/manage/clinic', { ...LA_CLINIC, address: { ...LA_CLINIC.address, postalCode: '99999', latitude: null, longitude: null } });
+    expect(bad.statusCode).toBe(400);
+    expect(errorOf(bad).field).toBe('address.postalCode');
+    const badState = await put(admin, '/api/directory/manage/clinic', { ...LA_CLINIC, telehealthStates: ['XX'] });
+    expect(badState.statusCode).toBe(400);
+    expect(errorOf(badState).field).toMatch(/^telehealthStates/);
+  });
+
+  it('refuses a profile for a front-desk account or a patient', async () => {
+    const res = await put(admin, `/api/directory/manage/providers/${world.users.frontDesk.id}`, profile());
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('uses the ZIP centroid when no coordinates are given, and profiles follow the clinic address', async () => {
+    const moved = { ...LA_CLINIC, address: { addressLine1: '1 Main St', city: 'Los Angeles', state: 'CA' as const, postalCode: '90012' } };
+    const res = await put(admin, '/api/directory/manage/clinic', moved);
+    expect(res.statusCode).toBe(200);
+    expect(res.json<{ address: { latitude: number } }>().address.latitude).toBeCloseTo(34.0614, 3);
+    const therapist = (await t.app.inject({ url: `/api/directory/providers/${world.users.therapistA.id}` })).json<{ location: { addressLine1: string } }>();
+    expect(therapist.location.addressLine1).toBe('1 Main St');
+    // The prescriber has their own address and stays in Pasadena.
+    const prescriber = (await t.app.inject({ url: `/api/directory/providers/${world.users.prescriber.id}` })).json<{ location: { city: string } }>();
+    expect(prescriber.location.city).toBe('Pasadena');
+    expect((await put(admin, '/api/directory/manage/clinic', LA_CLINIC)).statusCode).toBe(200);
+  });
+
+  it('keeps the search index in step with edits', async () => {
+    const id = world.users.therapistA.id;
+    expect(ids(await search('q=zanzibar'))).toEqual([]);
+    expect((await put(admin, `/api/directory/manage/providers/${id}`, profile({ bio: 'Retreats in Zanzibar once a year.' }))).statusCode).toBe(200);
+    expect(ids(await search('q=zanzibar'))).toEqual([id]);
+    expect(ids(await search('q=somatic%20trauma%20survivors'))).toEqual([]);
+    expect((await put(admin, `/api/directory/manage/providers/${id}`, profile())).statusCode).toBe(200);
+    expect(ids(await search('q=zanzibar'))).toEqual([]);
+  });
+
+  it('audits every change with references only', async () => {
+    const rows = await t.db
+      .selectFrom('audit_events')
+      .select(['resource', 'action', 'actor_user_id', 'organization_id', 'detail', 'patient_id'])
+      .where('resource', 'like', 'directory.%')
+      .execute();
+    const mine = rows.filter((r) => r.actor_user_id === world.users.admin.id);
+    expect(mine.map((r) => r.resource)).toEqual(expect.arrayContaining(['directory.clinic', 'directory.provider', 'directory.licence_verification']));
+    expect(mine.every((r) => r.organization_id === world.org.id && r.patient_id === null)).toBe(true);
+    expect(rows.map((r) => r.detail ?? '').join(' ')).not.toContain('Somatic');
+  });
+});
