@@ -33,7 +33,23 @@ export interface BuildOptions {
   now?: () => Date;
   /** Run the outbox worker in the background (off in tests, which drive it directly). */
   startWorkers?: boolean;
+  /** Where log lines go (default stdout); tests read them to prove no patient data leaks. */
+  logStream?: { write(line: string): void };
 }
+
+/**
+ * Paths pino censors. Driver errors can carry values in `detail` (PostgreSQL's
+ * "Key (email)=(…) already exists"), so those go too.
+ */
+const LOG_REDACTIONS = [
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'req.headers.authorization',
+  'res.headers["set-cookie"]',
+  'err.detail',
+  'err.parameters',
+  'err.where',
+];
 
 function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   void reply.code(error.statusCode ?? 400).send({ error: { code: 'validation', message: 'The URL is not valid', field: 'url' } });
@@ -53,7 +69,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      redact: { paths: LOG_REDACTIONS, censor: '[redacted]' },
       serializers: {
         req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactedUrl(req.url), id: req.id }),
       },

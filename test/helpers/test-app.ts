@@ -26,7 +26,10 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { logStream?: { write(line: string): void } } = {},
+): Promise<TestContext> {
   const testDb = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -42,7 +45,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       this.now = new Date(this.now.getTime() + ms);
     },
   };
-  const { app, deps } = await buildApp(config, { database: testDb.database, now: () => clock.now });
+  const { app, deps } = await buildApp(config, { database: testDb.database, now: () => clock.now, ...options });
   await app.ready();
   return {
     app,

@@ -72,6 +72,7 @@ export async function clearLoginFailures(db: Kysely<DB>, key: string) {
   await db.deleteFrom('login_failures').where('throttle_key', '=', key).execute();
 }
 
-export async function pruneLoginFailures(db: Kysely<DB>, before: string) {
-  await db.deleteFrom('login_failures').where('at', '<', before).execute();
+/** Forget failures older than the throttle window for these keys (they no longer count). */
+export async function pruneLoginFailures(db: Kysely<DB>, keys: readonly string[], before: string) {
+  await db.deleteFrom('login_failures').where('throttle_key', 'in', keys).where('at', '<', before).execute();
 }

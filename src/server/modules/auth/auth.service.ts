@@ -66,10 +66,14 @@ export async function login(deps: Deps, body: LoginBody, meta: RequestMeta): Pro
   const ok = user ? await verifyPassword(user.password_hash, body.password) : await verifyPassword(await dummyPasswordHash(), body.password);
   if (!user || !ok || user.active !== 1) {
     const at = deps.now().toISOString();
-    await repo.insertLoginFailures(deps.db, [
-      { id: randomUUID(), throttle_key: accountKey, at },
-      { id: randomUUID(), throttle_key: addressKey, at },
-    ]);
+    const windowStart = new Date(deps.now().getTime() - deps.config.loginThrottle.windowMinutes * 60_000).toISOString();
+    await deps.db.transaction().execute(async (trx) => {
+      await repo.pruneLoginFailures(trx, [accountKey, addressKey], windowStart);
+      await repo.insertLoginFailures(trx, [
+        { id: randomUUID(), throttle_key: accountKey, at },
+        { id: randomUUID(), throttle_key: addressKey, at },
+      ]);
+    });
     await deps.audit.record({
       organizationId: user?.organization_id ?? null,
       actorUserId: user?.id ?? null,
