@@ -56,21 +56,14 @@ export function searchTermsOf(text: string | undefined): string[] {
 }
 
 /**
- * An FTS5 MATCH expression: every term must match (implicit AND); the last term is a
- * prefix query when it has 3+ characters, so results follow typing ("anx" finds
- * anxiety). Terms are quoted strings, so they are never parsed as operators.
+ * The same terms for PostgreSQL's `to_tsquery('english', …)`: every term must match.
+ * (The SQLite expression is built by ftsQueryOf in search-tokens.ts.) No prefix
+ * matching on either database: stemming covers word forms, and prefix expansion of a
+ * short common stem is the slowest query an FTS index can be asked.
  */
-export function ftsMatchExpression(terms: readonly string[]): string | null {
-  if (terms.length === 0) return null;
-  return terms
-    .map((t, i) => `"${t.replace(/"/g, '')}"${i === terms.length - 1 && t.length >= 3 ? '*' : ''}`)
-    .join(' ');
-}
-
-/** The same query for PostgreSQL's `to_tsquery('english', …)`. */
 export function tsQueryExpression(terms: readonly string[]): string | null {
   if (terms.length === 0) return null;
-  return terms.map((t, i) => `${t}${i === terms.length - 1 && t.length >= 3 ? ':*' : ''}`).join(' & ');
+  return terms.join(' & ');
 }
 
 /**

@@ -508,6 +508,8 @@ export interface DirectoryProvidersTable {
   latitude: number;
   longitude: number;
   search_keywords: string;
+  search_facets: string;
+  search_cells: string;
   created_at: string;
   updated_at: string;
 }

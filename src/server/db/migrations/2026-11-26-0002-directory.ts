@@ -98,6 +98,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('longitude', 'double precision', (c) => c.notNull())
     /** Labels of credentials, approaches, conditions, routes, languages and the clinic name: indexed text. */
     .addColumn('search_keywords', 'text', (c) => c.notNull())
+    /** Filter tokens (conditions, routes, flags, state, clinic…) and grid-cell tokens, for the FTS5 index. */
+    .addColumn('search_facets', 'text', (c) => c.notNull())
+    .addColumn('search_cells', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull());
   if (!sqlite) {
@@ -115,34 +118,40 @@ export async function up(db: Kysely<any>): Promise<void> {
   await providers.execute();
 
   await db.schema.createIndex('directory_providers_org').on('directory_providers').columns(['organization_id']).execute();
-  // Bounding-box prefilter: equality on visible, range on latitude, longitude checked in the index.
+  // Bounding-box prefilter: equality on visible, range on latitude; longitude and every
+  // filter column are checked inside the index (covering), so rows outside the box or
+  // failing a filter never cost a table read.
   await db.schema
     .createIndex('directory_providers_geo')
     .on('directory_providers')
-    .columns(['visible', 'latitude', 'longitude'])
+    .columns([
+      'visible', 'latitude', 'longitude', 'licence_expires_on', 'conditions_mask', 'approaches_mask', 'routes_mask',
+      'formats_mask', 'languages_mask', 'credentials_mask', 'in_person', 'telehealth', 'accepting_new_patients',
+      'sliding_scale', 'superbill', 'fee_min_usd', 'licence_state', 'organization_id', 'user_id', 'display_name',
+    ])
     .execute();
   // Listing without a location, by name.
   await db.schema.createIndex('directory_providers_name').on('directory_providers').columns(['visible', 'display_name']).execute();
 
   if (sqlite) {
     await sql`create virtual table directory_provider_fts using fts5(
-      display_name, search_keywords, bio,
+      display_name, search_keywords, bio, search_facets, search_cells,
       content='directory_providers', content_rowid='seq',
       tokenize='porter unicode61 remove_diacritics 2'
     )`.execute(db);
     await sql`create trigger directory_providers_fts_insert after insert on directory_providers begin
-      insert into directory_provider_fts(rowid, display_name, search_keywords, bio)
-      values (new.seq, new.display_name, new.search_keywords, new.bio);
+      insert into directory_provider_fts(rowid, display_name, search_keywords, bio, search_facets, search_cells)
+      values (new.seq, new.display_name, new.search_keywords, new.bio, new.search_facets, new.search_cells);
     end`.execute(db);
     await sql`create trigger directory_providers_fts_delete after delete on directory_providers begin
-      insert into directory_provider_fts(directory_provider_fts, rowid, display_name, search_keywords, bio)
-      values ('delete', old.seq, old.display_name, old.search_keywords, old.bio);
+      insert into directory_provider_fts(directory_provider_fts, rowid, display_name, search_keywords, bio, search_facets, search_cells)
+      values ('delete', old.seq, old.display_name, old.search_keywords, old.bio, old.search_facets, old.search_cells);
     end`.execute(db);
-    await sql`create trigger directory_providers_fts_update after update of display_name, search_keywords, bio on directory_providers begin
-      insert into directory_provider_fts(directory_provider_fts, rowid, display_name, search_keywords, bio)
-      values ('delete', old.seq, old.display_name, old.search_keywords, old.bio);
-      insert into directory_provider_fts(rowid, display_name, search_keywords, bio)
-      values (new.seq, new.display_name, new.search_keywords, new.bio);
+    await sql`create trigger directory_providers_fts_update after update of display_name, search_keywords, bio, search_facets, search_cells on directory_providers begin
+      insert into directory_provider_fts(directory_provider_fts, rowid, display_name, search_keywords, bio, search_facets, search_cells)
+      values ('delete', old.seq, old.display_name, old.search_keywords, old.bio, old.search_facets, old.search_cells);
+      insert into directory_provider_fts(rowid, display_name, search_keywords, bio, search_facets, search_cells)
+      values (new.seq, new.display_name, new.search_keywords, new.bio, new.search_facets, new.search_cells);
     end`.execute(db);
   } else {
     await sql`create index directory_providers_search on directory_providers using gin (search_vector)`.execute(db);

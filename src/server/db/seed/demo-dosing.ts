@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
+import { findBundledInstrument } from '../../../core/instruments/definitions/bundled-instruments';
+import { scoreResponse, type Answers } from '../../../core/instruments/score-response';
+import { createFieldCipher } from '../../crypto/field-encryption';
+import { storeDefinition } from '../../modules/intake/instrument-catalog';
+import { answersContext, scoreContext } from '../../modules/intake/responses.service';
 import type { DB } from '../schema';
 import type { DemoContext } from './demo-clinic';
 
@@ -9,7 +14,8 @@ import type { DemoContext } from './demo-clinic';
  * booked for a dosing session today (clinic zone, relative to ctx.now) in a chair, with the
  * prescriber and the nurse, so a new user can open the clinic board after `npm start`,
  * start the session and run it. Runs after the scheduling and intake seeds: it reuses the
- * chair and the dosing appointment type they created when present.
+ * chair and the dosing appointment type they created when present. Alex also filled in
+ * today's pre-dose PHQ-9 in the portal this morning (the protocol asks for it on the day).
  */
 export async function seedDemoDosing(trx: Kysely<DB>, ctx: DemoContext): Promise<void> {
   const at = ctx.now.toISOString();
@@ -63,4 +69,38 @@ export async function seedDemoDosing(trx: Kysely<DB>, ctx: DemoContext): Promise
       updated_at: at,
     })
     .execute();
+
+  // Today's pre-dose PHQ-9 (item 9 "not at all": no safety alert), submitted earlier today.
+  const def = findBundledInstrument('phq-9');
+  if (def) {
+    const cipher = createFieldCipher(ctx.dataEncryptionKey);
+    const submittedAt = DateTime.max(local.startOf('day'), local.minus({ minutes: 40 })).toUTC().toISO()!;
+    const answers: Answers = { phq9_1: 2, phq9_2: 2, phq9_3: 2, phq9_4: 2, phq9_5: 1, phq9_6: 1, phq9_7: 2, phq9_8: 1, phq9_9: 0, phq9_difficulty: 1 };
+    const score = scoreResponse(def, answers);
+    const definitionId = await storeDefinition(trx, ctx.organizationId, { definition: def, origin: 'bundled', storedId: null }, submittedAt);
+    const id = randomUUID();
+    await trx
+      .insertInto('questionnaire_responses')
+      .values({
+        id,
+        organization_id: ctx.organizationId,
+        patient_id: ctx.patients.alex,
+        instrument_code: 'phq-9',
+        instrument_version: def.version,
+        definition_id: definitionId,
+        status: 'submitted',
+        answers_enc: cipher.encryptJson(answers, answersContext(id)),
+        score_status: score.status,
+        score_total: score.total ?? null,
+        score_band: score.band?.id ?? null,
+        score_detail_enc: cipher.encryptJson(score, scoreContext(id)),
+        entry_mode: 'portal',
+        entered_by: ctx.users.patientAlex,
+        administered_on: null,
+        started_at: submittedAt,
+        updated_at: submittedAt,
+        submitted_at: submittedAt,
+      })
+      .execute();
+  }
 }

@@ -121,38 +121,24 @@ function filterSql(f: SearchFilters, box: BoundingBox | null): RawBuilder<unknow
   return sql.join(parts, sql` and `);
 }
 
-function boxSql(box: BoundingBox): RawBuilder<unknown> {
-  const ranges = boundingBoxSqlRanges(box);
-  const lons = ranges.longitudes.map(([lo, hi]) => sql`longitude between ${lo} and ${hi}`);
-  return sql`visible = 1 and latitude between ${ranges.latitude[0]} and ${ranges.latitude[1]} and (${sql.join(lons, sql` or `)})`;
-}
-
-/** How many rows the bounding box holds (an index-only count): sizes the join order. */
-async function countInBox(db: Kysely<DB>, box: BoundingBox): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*) as n from directory_providers where ${boxSql(box)}`.execute(db);
-  return Number(rows[0]?.n ?? 0);
-}
-
-/** Text matches, counted up to `cap` (stops early: the cost is bounded by the cap). */
-async function countTextMatchesUpTo(db: Kysely<DB>, fts: string, cap: number): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*) as n from (
-      select rowid from directory_provider_fts where directory_provider_fts match ${fts} limit ${cap}
-    )`.execute(db);
-  return Number(rows[0]?.n ?? 0);
-}
-
-// bm25 column weights: name, keywords (approaches, conditions, credentials…), bio.
-// FTS5's bm25 is lower-is-better; negated so every score here is higher-is-better.
-const SQLITE_SCORE = sql`-bm25(directory_provider_fts, 10.0, 4.0, 1.0)`;
+// bm25 column weights: name, keywords (approaches, conditions, credentials…), bio; the
+// facet and grid-cell columns only filter (weight 0). FTS5's bm25 is lower-is-better:
+// negated so every score here is higher-is-better.
+const SQLITE_SCORE = sql`-bm25(directory_provider_fts, 10.0, 4.0, 1.0, 0.0, 0.0)`;
+const FTS_JOIN = sql`directory_provider_fts cross join directory_providers on directory_providers.seq = directory_provider_fts.rowid`;
 
 /**
  * Every provider inside the bounding box that passes the filters and the text, as slim
  * rows (id, name, coordinates, text score) for exact distance and ordering in the
- * service. On SQLite the join order is chosen per query: when the text matches fewer
- * rows than the box holds, walk the text matches (FTS first); otherwise walk the box and
- * look each survivor up in the FTS index by rowid, so a common word never makes FTS5
- * score tens of thousands of matches outside the area. PostgreSQL's planner makes that
- * choice itself from its statistics (GIN bitmap vs. b-tree range).
+ * service.
+ * - Without text: one range scan of the covering (visible, latitude, longitude, filters…)
+ *   index; rows outside the box or failing a filter cost no table read.
+ * - SQLite with text: FTS5 first (CROSS JOIN fixes the order), with the filters and the
+ *   grid cells covering the box in the MATCH expression, so FTS5 intersects doclists and
+ *   scores only the matches in the area; the survivors are then checked in SQL (box,
+ *   visibility, expiry, fee) by primary key.
+ * - PostgreSQL with text: the GIN tsvector index and the b-tree box, combined by the
+ *   planner (bitmap AND) from its statistics.
  */
 export async function findCandidatesInBox(
   db: Kysely<DB>,
@@ -165,67 +151,61 @@ export async function findCandidatesInBox(
   if (!text) {
     const { rows } = await sql<CandidateRow>`select user_id, display_name, latitude, longitude, null as score
       from directory_providers where ${where}`.execute(db);
-    return { rows, plan: 'box' };
+    return { rows, plan: 'covering-index box' };
   }
   if (dialect === 'postgres') {
     const { rows } = await sql<CandidateRow>`select user_id, display_name, latitude, longitude,
         ts_rank(search_vector, q) as score
       from directory_providers, to_tsquery('english', ${text.tsquery}) q
       where ${where} and search_vector @@ q`.execute(db);
-    return { rows, plan: 'pg' };
+    return { rows, plan: 'pg gin+btree' };
   }
-  const inBox = await countInBox(db, box);
-  const textFirst = (await countTextMatchesUpTo(db, text.fts, inBox + 1)) <= inBox;
-  // CROSS JOIN fixes SQLite's join order: the left table is the outer loop.
-  const from = textFirst
-    ? sql`directory_provider_fts cross join directory_providers on directory_providers.seq = directory_provider_fts.rowid`
-    : sql`directory_providers cross join directory_provider_fts on directory_provider_fts.rowid = directory_providers.seq`;
   const { rows } = await sql<CandidateRow>`select directory_providers.user_id, directory_providers.display_name,
       directory_providers.latitude, directory_providers.longitude, ${SQLITE_SCORE} as score
-    from ${from}
-    where ${where} and directory_provider_fts match ${text.fts}`.execute(db);
-  return { rows, plan: textFirst ? 'fts-first' : 'box-first' };
+    from ${FTS_JOIN}
+    where directory_provider_fts match ${text.fts} and ${where}`.execute(db);
+  return { rows, plan: 'fts5 cells+facets' };
 }
 
 /**
  * A page of a search without a location: ordered in SQL (text relevance, or name),
- * with the total.
+ * with the total. On SQLite any text or facet filter goes through the FTS5 index.
  */
 export async function findPageWithoutLocation(
   db: Kysely<DB>,
   dialect: Dialect,
   filters: SearchFilters,
-  text: TextQuery | null,
+  query: { tsquery: string | null; fts: string | null },
   limit: number,
   offset: number,
 ): Promise<{ rows: CandidateRow[]; total: number }> {
   const where = filterSql(filters, null);
-  if (!text) {
-    const [page, count] = await Promise.all([
-      sql<CandidateRow>`select user_id, display_name, latitude, longitude, null as score from directory_providers
-        where ${where} order by display_name, user_id limit ${limit} offset ${offset}`.execute(db),
-      sql<{ n: number }>`select count(*) as n from directory_providers where ${where}`.execute(db),
-    ]);
-    return { rows: page.rows, total: Number(count.rows[0]?.n ?? 0) };
-  }
-  if (dialect === 'postgres') {
+  if (dialect === 'postgres' && query.tsquery) {
     const [page, count] = await Promise.all([
       sql<CandidateRow>`select user_id, display_name, latitude, longitude, ts_rank(search_vector, q) as score
-        from directory_providers, to_tsquery('english', ${text.tsquery}) q
+        from directory_providers, to_tsquery('english', ${query.tsquery}) q
         where ${where} and search_vector @@ q
         order by score desc, display_name, user_id limit ${limit} offset ${offset}`.execute(db),
-      sql<{ n: number }>`select count(*) as n from directory_providers, to_tsquery('english', ${text.tsquery}) q
+      sql<{ n: number }>`select count(*) as n from directory_providers, to_tsquery('english', ${query.tsquery}) q
         where ${where} and search_vector @@ q`.execute(db),
     ]);
     return { rows: page.rows, total: Number(count.rows[0]?.n ?? 0) };
   }
-  const from = sql`directory_provider_fts cross join directory_providers on directory_providers.seq = directory_provider_fts.rowid`;
+  if (dialect === 'sqlite' && query.fts) {
+    const order = query.tsquery ? sql`score desc, directory_providers.display_name, directory_providers.user_id` : sql`directory_providers.display_name, directory_providers.user_id`;
+    const [page, count] = await Promise.all([
+      sql<CandidateRow>`select directory_providers.user_id, directory_providers.display_name,
+          directory_providers.latitude, directory_providers.longitude, ${query.tsquery ? SQLITE_SCORE : sql`null`} as score
+        from ${FTS_JOIN} where directory_provider_fts match ${query.fts} and ${where}
+        order by ${order} limit ${limit} offset ${offset}`.execute(db),
+      sql<{ n: number }>`select count(*) as n from ${FTS_JOIN} where directory_provider_fts match ${query.fts} and ${where}`.execute(db),
+    ]);
+    return { rows: page.rows, total: Number(count.rows[0]?.n ?? 0) };
+  }
   const [page, count] = await Promise.all([
-    sql<CandidateRow>`select directory_providers.user_id, directory_providers.display_name,
-        directory_providers.latitude, directory_providers.longitude, ${SQLITE_SCORE} as score
-      from ${from} where ${where} and directory_provider_fts match ${text.fts}
-      order by score desc, directory_providers.display_name, directory_providers.user_id limit ${limit} offset ${offset}`.execute(db),
-    sql<{ n: number }>`select count(*) as n from ${from} where ${where} and directory_provider_fts match ${text.fts}`.execute(db),
+    sql<CandidateRow>`select user_id, display_name, latitude, longitude, null as score from directory_providers
+      where ${where} order by display_name, user_id limit ${limit} offset ${offset}`.execute(db),
+    sql<{ n: number }>`select count(*) as n from directory_providers where ${where}`.execute(db),
   ]);
   return { rows: page.rows, total: Number(count.rows[0]?.n ?? 0) };
 }

@@ -3,7 +3,6 @@ import { boundingBoxForRadius, type Coordinates } from '../../../core/directory/
 import {
   DEFAULT_RADIUS_MILES,
   excerptOf,
-  ftsMatchExpression,
   isProfileVisible,
   licenceCutoffDate,
   licenceStatus,
@@ -16,6 +15,17 @@ import {
   type DirectorySort,
 } from '../../../core/directory/search';
 import {
+  cellTokensCoveringBox,
+  cellTokensOfPoint,
+  codeToken,
+  facetTokensOf,
+  flagToken,
+  ftsQueryOf,
+  organizationToken,
+  stateToken,
+  type FlagName,
+} from '../../../core/directory/search-tokens';
+import {
   APPROACHES,
   CONDITIONS,
   CREDENTIALS,
@@ -25,6 +35,7 @@ import {
   labelOf,
   maskOf,
   normalizeCodes,
+  VOCABULARIES,
   type VocabularyEntry,
 } from '../../../core/directory/vocabulary';
 import type {
@@ -186,6 +197,36 @@ function filtersOf(query: DirectorySearchQuery, now: Date): repo.SearchFilters {
   };
 }
 
+/** The filters as FTS5 facet tokens (SQLite); the same filters also run in SQL on the survivors. */
+function facetTokensOfQuery(query: DirectorySearchQuery, filters: repo.SearchFilters): { allTokens: string[]; anyTokenGroups: string[][] } {
+  const allTokens: string[] = [];
+  const vocab = [
+    ['conditions', query.conditions],
+    ['approaches', query.approaches],
+    ['routes', query.routes],
+    ['formats', query.formats],
+    ['languages', query.languages],
+  ] as const;
+  for (const [name, raw] of vocab) {
+    for (const code of codesFor(name, raw, VOCABULARIES[name])) allTokens.push(codeToken(name, code));
+  }
+  const flagColumns: Record<FlagName, keyof repo.SearchFilters['flags']> = {
+    inPerson: 'in_person',
+    telehealth: 'telehealth',
+    acceptingNewPatients: 'accepting_new_patients',
+    slidingScale: 'sliding_scale',
+    superbill: 'superbill',
+  };
+  for (const [flag, column] of Object.entries(flagColumns) as [FlagName, keyof repo.SearchFilters['flags']][]) {
+    const value = filters.flags[column];
+    if (value !== undefined) allTokens.push(flagToken(flag, value));
+  }
+  if (filters.licenceState) allTokens.push(stateToken(filters.licenceState));
+  if (filters.organizationId) allTokens.push(organizationToken(filters.organizationId));
+  const credentials = codesFor('credentials', query.credentials, CREDENTIALS).map((c) => codeToken('credentials', c));
+  return { allTokens, anyTokenGroups: credentials.length > 0 ? [credentials] : [] };
+}
+
 function originOf(query: DirectorySearchQuery): (Coordinates & { label: string }) | null {
   const hasLat = query.lat !== undefined;
   const hasLng = query.lng !== undefined;
@@ -223,9 +264,9 @@ export async function searchProviders(
     throw new AppError('validation', 'Sorting by distance needs a ZIP code or coordinates', { field: 'sort' });
   }
   const terms = searchTermsOf(query.q);
-  const fts = ftsMatchExpression(terms);
   const tsquery = tsQueryExpression(terms);
-  const text = fts && tsquery ? { fts, tsquery } : null;
+  const text = tsquery ? { terms, tsquery } : null;
+  const facets = facetTokensOfQuery(query, filters);
   const limit = query.limit ?? 20;
   const offset = query.offset ?? 0;
   const dialect = deps.database.dialect;
@@ -235,7 +276,8 @@ export async function searchProviders(
   let radiusMiles = query.radius ?? DEFAULT_RADIUS_MILES;
   if (origin) {
     const box = boundingBoxForRadius(origin, radiusMiles);
-    const { rows, plan } = await repo.findCandidatesInBox(deps.db, dialect, box, filters, text);
+    const fts = ftsQueryOf({ ...facets, terms, cells: cellTokensCoveringBox(box) });
+    const { rows, plan } = await repo.findCandidatesInBox(deps.db, dialect, box, filters, text && fts ? { tsquery: text.tsquery, fts } : null);
     const ranked = rankCandidates(
       rows.map((r) => ({ id: r.user_id, name: r.display_name, latitude: r.latitude, longitude: r.longitude, textScore: r.score === null ? null : Number(r.score) })),
       { center: origin, radiusMiles, sort },
@@ -248,7 +290,8 @@ export async function searchProviders(
     pageIds = ranked.slice(offset, offset + limit).map((r) => ({ id: r.candidate.id, distanceMiles: r.distanceMiles }));
   } else {
     radiusMiles = 0;
-    const { rows, total: count } = await repo.findPageWithoutLocation(deps.db, dialect, filters, text, limit, offset);
+    const fts = ftsQueryOf({ ...facets, terms, cells: [] });
+    const { rows, total: count } = await repo.findPageWithoutLocation(deps.db, dialect, filters, { tsquery: text?.tsquery ?? null, fts }, limit, offset);
     total = count;
     pageIds = rows.map((r) => ({ id: r.user_id, distanceMiles: null }));
   }
@@ -397,6 +440,7 @@ async function refreshProvidersOfClinic(trx: Kysely<DB>, clinic: repo.ClinicRow,
         ? 1
         : 0,
       search_keywords: keywordsOfRow(merged, clinic.public_name),
+      search_cells: cellTokensOfPoint(merged.latitude, merged.longitude).join(' '),
       updated_at: at,
     });
   }
@@ -628,6 +672,19 @@ export function providerRowOf(input: {
     latitude: location.latitude,
     longitude: location.longitude,
     search_keywords: searchKeywordsOf({ labels: ALL_LABELS(codes), licenceType, clinicName: input.clinic?.public_name ?? '', city: location.city }),
+    search_facets: facetTokensOf({
+      codes,
+      flags: {
+        inPerson: body.inPerson,
+        telehealth: body.telehealth,
+        acceptingNewPatients: body.acceptingNewPatients,
+        slidingScale: body.slidingScale,
+        superbill: body.superbill,
+      },
+      licenceState: body.licenceState,
+      organizationId: input.organizationId,
+    }),
+    search_cells: cellTokensOfPoint(location.latitude, location.longitude).join(' '),
     updated_at: input.at,
   };
 }

@@ -3,6 +3,7 @@ import type { CheckInFacts, EligibilityStatus } from '../../../core/dosing/check
 import type { VitalReading } from '../../../core/dosing/vital-alerts';
 import type { DB, DosingSessionsTable, EligibilityDecisionKind } from '../../db/schema';
 import type { FieldCipher } from '../../crypto/field-encryption';
+import { findPublished, findSignatureForDocument, listSignatures } from '../consents/consents.repository';
 import { findCurrentEligibility } from '../eligibility/dosing-eligibility';
 import { listAlerts as listSafetyAlerts, listSubmittedResponses } from '../intake/intake.repository';
 import * as repo from './dosing.repository';
@@ -15,35 +16,20 @@ const ELIGIBILITY: Record<EligibilityDecisionKind, EligibilityStatus> = {
 };
 
 /**
- * Consent for KAP treatment: the latest published version of the clinic's document and the
- * patient's latest signature. Reads the intake tables (issue 4) directly because the consent
- * module exposes no `hasCurrentConsent` yet; replace with it when it lands.
+ * Consent for KAP treatment, through the consent module (issue 4): the currently published
+ * version of the clinic's document, whether the patient signed it, and otherwise the latest
+ * version they did sign (so the gate can say "version 1 signed, version 2 is current").
  */
 async function consentFacts(db: Kysely<DB>, organizationId: string, patientId: string): Promise<CheckInFacts['consent']> {
-  const [doc, sig] = await Promise.all([
-    db
-      .selectFrom('consent_documents')
-      .select(['version'])
-      .where('organization_id', '=', organizationId)
-      .where('kind', '=', 'kap_treatment')
-      .where('status', '=', 'published')
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
-    db
-      .selectFrom('consent_signatures')
-      .select(['version', 'signed_at'])
-      .where('patient_id', '=', patientId)
-      .where('kind', '=', 'kap_treatment')
-      .orderBy('version', 'desc')
-      .orderBy('signed_at', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
-  ]);
+  const [current, signatures] = await Promise.all([findPublished(db, organizationId, 'kap_treatment'), listSignatures(db, patientId)]);
+  const signedCurrent = current ? await findSignatureForDocument(db, patientId, current.id) : undefined;
+  const latestKap = signatures.filter((s) => s.kind === 'kap_treatment').sort((a, b) => b.version - a.version)[0];
+  const currentSig = signedCurrent ? signatures.find((x) => x.id === signedCurrent.id) : undefined;
+  const signed = currentSig ? { version: currentSig.version, at: currentSig.signed_at } : latestKap ? { version: latestKap.version, at: latestKap.signed_at } : null;
   return {
-    currentVersion: doc ? String(doc.version) : 'none published',
-    signedVersion: sig ? String(sig.version) : null,
-    signedAt: sig ? Date.parse(sig.signed_at) : null,
+    currentVersion: current ? String(current.version) : 'none published',
+    signedVersion: signed ? String(signed.version) : null,
+    signedAt: signed ? Date.parse(signed.at) : null,
     withdrawnAt: null,
   };
 }

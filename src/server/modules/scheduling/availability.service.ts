@@ -11,7 +11,8 @@ import {
   type TimeOff,
   computeOpenSlots,
 } from '../../../core/scheduling/availability';
-import { type IsoWeekday, instantFromIsoWithOffset, localDateOfInstant, toZonedIso } from '../../../core/scheduling/zoned-time';
+import { type IsoWeekday, instantFromIsoWithOffset, localDateOfInstant } from '../../../core/scheduling/zoned-time';
+import { renderZonedIso } from './zoned-render';
 import type { AvailabilityQuery, AvailabilityResponse, Slot } from '../../../core/schemas/scheduling.schema';
 import type { AppointmentTypesTable, DB } from '../../db/schema';
 import type { Deps } from '../../deps';
@@ -182,7 +183,7 @@ export async function loadScheduleContext(
 }
 
 export function slotDto(slot: OpenSlot, zone: string): Slot {
-  return { start: toZonedIso(slot.start, zone), end: toZonedIso(slot.end, zone), clinicianId: slot.resources[0]?.id ?? '' };
+  return { start: renderZonedIso(slot.start, zone), end: renderZonedIso(slot.end, zone), clinicianId: slot.resources[0]?.id ?? '' };
 }
 
 /**

@@ -185,7 +185,7 @@ export function SessionFlowsheetPage() {
       <AlertBanner sessionId={s.id} alerts={alerts.data?.items ?? []} label={s.patientName} flash={flash} onAcknowledged={upsertAlert} />
 
       <div className="dosing-grid">
-        {s.state === 'scheduled' ? <CheckInSection session={s} isPrescriber={isPrescriber} onSession={setSession} /> : null}
+        {s.state === 'scheduled' ? <CheckInSection session={s} readingCount={readings.length} isPrescriber={isPrescriber} onSession={setSession} /> : null}
         {s.state === 'checked-in' && canDose ? <DoseSection session={s} me={me.id} isPrescriber={isPrescriber} onSession={setSession} /> : null}
         {s.state === 'dosing' || s.administrations.length > 0 ? <AdministrationSection session={s} canDose={canDose} isPrescriber={isPrescriber} onSession={setSession} /> : null}
         <VitalsEntry sessionId={s.id} disabled={s.state === 'discharged' || s.state === 'aborted'} />
@@ -238,7 +238,7 @@ export function SessionFlowsheetPage() {
   );
 }
 
-function CheckInSection({ session, isPrescriber, onSession }: { session: SessionView; isPrescriber: boolean; onSession: (s: SessionView) => void }) {
+function CheckInSection({ session, readingCount, isPrescriber, onSession }: { session: SessionView; readingCount: number; isPrescriber: boolean; onSession: (s: SessionView) => void }) {
   const f = session.facts;
   const [weight, setWeight] = useState(f.weightKg?.toString() ?? '');
   const [pregnancy, setPregnancy] = useState(f.pregnancyStatus);
@@ -248,7 +248,7 @@ function CheckInSection({ session, isPrescriber, onSession }: { session: Session
   const [escortPhone, setEscortPhone] = useState(f.escortPhone ?? '');
   const [free, setFree] = useState(f.next24hKeptFree);
   const [status, setStatus] = useState('');
-  const gate = useQuery({ queryKey: ['dosing-gate', session.id, session.facts.updatedAt], queryFn: () => apiDosing.getCheckInGate(session.id) });
+  const gate = useQuery({ queryKey: ['dosing-gate', session.id, session.facts.updatedAt, readingCount], queryFn: () => apiDosing.getCheckInGate(session.id) });
   const save = useMutation({
     mutationFn: () =>
       apiDosing.putCheckInFacts(session.id, {
