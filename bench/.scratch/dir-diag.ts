@@ -19,7 +19,7 @@ const urls = process.argv.slice(4).length ? process.argv.slice(4) : [
   '/api/directory/providers?q=depression&zip=90012&radius=25&conditions=ptsd&telehealth=true',
   '/api/directory/providers?q=veterans&zip=90012&radius=25&conditions=ptsd&inPerson=true',
   '/api/directory/providers?zip=90012&radius=25&routes=iv&superbill=true',
-  '/api/directory/providers?q=thera&zip=10001&radius=25&routes=im&acceptingNewPatients=true',
+  '/api/directory/providers?q=therapy&zip=10001&radius=25&routes=im&acceptingNewPatients=true',
   '/api/directory/providers?q=anxiety&conditions=ptsd&telehealth=true',
 ];
 for (const url of urls) {

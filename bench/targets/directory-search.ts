@@ -213,7 +213,7 @@ function queryClasses(): QueryClass[] {
   return [
     // The issue's typical search: text + two filters + 25-mile radius.
     { name: 'typical, common word ("depression")', paths: metros.map((z) => `/api/directory/providers?q=depression&zip=${z}&radius=25&conditions=ptsd&telehealth=true`) },
-    { name: 'typical, common word prefix ("thera…")', paths: metros.map((z) => `/api/directory/providers?q=thera&zip=${z}&radius=25&routes=im&acceptingNewPatients=true`) },
+    { name: 'typical, very common word ("therapy")', paths: metros.map((z) => `/api/directory/providers?q=therapy&zip=${z}&radius=25&routes=im&acceptingNewPatients=true`) },
     { name: 'typical, rare word ("veterans")', paths: metros.map((z) => `/api/directory/providers?q=veterans&zip=${z}&radius=25&conditions=ptsd&inPerson=true`) },
     { name: 'typical, sorted by relevance', paths: metros.map((z) => `/api/directory/providers?q=trauma%20integration&zip=${z}&radius=25&formats=group&languages=en&sort=relevance`) },
     { name: 'no text, 2 filters, 25 mi', paths: metros.map((z) => `/api/directory/providers?zip=${z}&radius=25&routes=iv&superbill=true`) },

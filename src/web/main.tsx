@@ -28,6 +28,15 @@ import { NewPatientPage } from './routes/staff/NewPatientPage';
 import { PatientChartPage } from './routes/staff/PatientChartPage';
 import { PatientsPage } from './routes/staff/PatientsPage';
 import { StaffPage } from './routes/staff/StaffPage';
+import { ConsentsPage } from './routes/patient/intake/ConsentsPage';
+import { IntakePage } from './routes/patient/intake/IntakePage';
+import { MyGoalsPage } from './routes/patient/intake/MyGoalsPage';
+import { QuestionnairePage } from './routes/patient/intake/QuestionnairePage';
+import { AlertsPage } from './routes/staff/intake/AlertsPage';
+import { ConsentDocumentsPage } from './routes/staff/intake/ConsentDocumentsPage';
+import { InstrumentsPage } from './routes/staff/intake/InstrumentsPage';
+import { IntakeReviewPage } from './routes/staff/intake/IntakeReviewPage';
+import { PaperEntryPage } from './routes/staff/intake/PaperEntryPage';
 import './styles.css';
 
 /** A 401 anywhere means the session ended (idle timeout, deactivated): show sign-in. */
@@ -71,6 +80,10 @@ const router = createBrowserRouter([
           { index: true, element: <Navigate to="/portal/profile" replace /> },
           { path: 'profile', element: <MyProfilePage /> },
           { path: 'appointments', element: <MyAppointmentsPage /> },
+          { path: 'intake', element: <IntakePage /> },
+          { path: 'intake/:code', element: <QuestionnairePage /> },
+          { path: 'consents', element: <ConsentsPage /> },
+          { path: 'goals', element: <MyGoalsPage /> },
         ],
       },
       {
@@ -82,6 +95,7 @@ const router = createBrowserRouter([
           { path: 'patients/new', element: <NewPatientPage /> },
           { path: 'patients/:id', element: <PatientChartPage /> },
           { path: 'patients/:id/edit', element: <EditPatientPage /> },
+          { path: 'alerts', element: <AlertsPage /> },
           { path: 'calendar', element: <CalendarPage /> },
           { path: 'calendar-feed', element: <CalendarFeedPage /> },
           { path: 'consultations', element: <ConsultationsPage /> },
@@ -90,6 +104,8 @@ const router = createBrowserRouter([
             element: <RequireRole roles={['nurse', 'prescriber', 'therapist']} />,
             children: [
               { path: 'board', element: <ClinicBoardPage /> },
+              { path: 'patients/:id/intake', element: <IntakeReviewPage /> },
+              { path: 'patients/:id/paper', element: <PaperEntryPage /> },
               { path: 'sessions/:id', element: <SessionFlowsheetPage /> },
             ],
           },
@@ -98,6 +114,8 @@ const router = createBrowserRouter([
             children: [
               { path: 'staff', element: <StaffPage /> },
               { path: 'protocol', element: <ProtocolSettingsPage /> },
+              { path: 'consent-documents', element: <ConsentDocumentsPage /> },
+              { path: 'instruments', element: <InstrumentsPage /> },
               { path: 'audit', element: <AuditPage /> },
               { path: 'mailbox', element: <MailboxPage /> },
               { path: 'mailbox/:id', element: <MailboxMessagePage /> },

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { checkA11y, expectHeading, journey, signIn, textOf } from './harness';
 
-interface PatientList {
-  items: { id: string; legalGivenName: string; legalFamilyName: string }[];
-}
-
-journey('therapist: own patient’s chart, refused Morgan Blake, breaks the glass', async ({ newPage, baseUrl, apiAs }) => {
-  const admin = await apiAs('admin@demo.clinic');
-  const morgan = (await admin.get<PatientList>('/api/patients?q=morgan%20blake')).items[0];
-  assert.ok(morgan, 'the demo clinic has Morgan Blake');
-
+journey('therapist: own patient’s chart, refused Morgan Blake, breaks the glass', async ({ newPage, baseUrl }) => {
   const page = await newPage();
   await signIn(page, baseUrl, 'therapist@demo.clinic');
   await expectHeading(page, 'Patients');
@@ -40,8 +32,15 @@ journey('therapist: own patient’s chart, refused Morgan Blake, breaks the glas
   assert.ok(!chart.includes('Break-the-glass'), 'no break-glass badge on a care-team chart');
   await checkA11y(page, 'therapist chart');
 
-  // Not on Morgan Blake's care team: refused, with the way to break the glass.
-  await page.goto(`${baseUrl}/staff/patients/${morgan.id}`);
+  // Not on Morgan Blake's care team: the emergency lookup finds her by name and exact date of birth…
+  await page.getByRole('link', { name: 'Patients', exact: true }).first().click();
+  await page.getByText('Find a patient outside your care team (emergency)').click();
+  await page.getByLabel('Patient’s name').fill('blake');
+  await page.getByLabel('Patient’s date of birth').fill('1969-11-05');
+  await page.getByRole('button', { name: 'Look up' }).click();
+  await checkA11y(page, 'therapist emergency lookup');
+  await page.getByRole('link', { name: 'Morgan Blake' }).click();
+  // …and opening the chart is refused, with the way to break the glass.
   await expectHeading(page, 'You are not on this patient’s care team');
   assert.ok(!(await textOf(page, 'main')).includes('1969'), 'nothing of the record is shown');
   await checkA11y(page, 'therapist refused');

@@ -83,7 +83,7 @@ journey('dosing session: check-in gate, dose co-sign, live vitals and alert on t
 
   const prescriber = await newPage();
   await signIn(prescriber, baseUrl, 'prescriber@demo.clinic');
-  await expectHeading(prescriber, /.+/);
+  await prescriber.waitForURL(/\/staff\//);
   await prescriber.goto(sessionUrl);
   await expectHeading(prescriber, /^Session: .*Rivera/);
   await prescriber.getByRole('button', { name: 'Verify calculation (co-sign)' }).click();
@@ -123,10 +123,10 @@ journey('dosing session: check-in gate, dose co-sign, live vitals and alert on t
   await monitor.post(`/api/sessions/${sessionId}/vitals`, {
     idempotencyKey: `monitor-high-${Date.now()}`,
     source: 'device',
-    readings: [reading(0, { hr: 96, sbp: 204, dbp: 112, spo2: 96, rr: 16 })],
+    readings: [reading(0, { hr: 96, sbp: 204, dbp: 104, spo2: 96, rr: 16 })],
   });
   // Live, no reload: the card shows the new reading and the alert banner appears.
-  await nurse.waitForFunction((sel) => /BP 204\/112/.test(document.querySelector(sel)?.textContent ?? ''), `[data-testid="vitals-${sessionId}"]`);
+  await nurse.waitForFunction((sel) => /BP 204\/104/.test(document.querySelector(sel)?.textContent ?? ''), `[data-testid="vitals-${sessionId}"]`);
   const banner = nurse.locator('.alert-banner');
   await banner.waitFor();
   assert.match(await textOf(nurse, '.alert-banner'), /Systolic BP 204 mmHg is above 200 mmHg/);
@@ -139,7 +139,7 @@ journey('dosing session: check-in gate, dose co-sign, live vitals and alert on t
   // ---- the therapist signs the notes ----
   const therapist = await newPage();
   await signIn(therapist, baseUrl, 'therapist@demo.clinic');
-  await expectHeading(therapist, /.+/);
+  await therapist.waitForURL(/\/staff\//);
   await therapist.goto(sessionUrl);
   await expectHeading(therapist, /^Session: .*Rivera/);
   await therapist.getByLabel('Room / setting').fill('Chair A, lights low');
@@ -196,7 +196,7 @@ journey('dosing session: check-in gate, dose co-sign, live vitals and alert on t
   // ---- the admin's protocol page ----
   const adminPage = await newPage();
   await signIn(adminPage, baseUrl, 'admin@demo.clinic');
-  await expectHeading(adminPage, /.+/);
+  await adminPage.waitForURL(/\/staff\//);
   await adminPage.getByRole('link', { name: 'Protocol' }).click();
   await expectHeading(adminPage, 'Clinic protocol');
   await adminPage.getByText(/E2E: observation minimum 0 for IV/).waitFor();

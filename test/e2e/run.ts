@@ -22,6 +22,7 @@ import './patient.spec';
 import './front-desk.spec';
 import './consultation.spec';
 import './dosing.spec';
+import './intake.spec';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -91,16 +92,19 @@ function stopServer(server: ChildProcess | null): Promise<void> {
 }
 
 async function main(): Promise<number> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threshold-e2e-'));
+  // Each run builds into its own folder, so concurrent runs (and a dev build) never clobber each other.
+  const webDist = process.env.E2E_SKIP_BUILD ? path.join(ROOT, 'dist/web') : path.join(dataDir, 'web');
   if (!process.env.E2E_SKIP_BUILD) {
     console.log('› building the web app (vite build)');
-    await run('npx', ['vite', 'build', '--logLevel', 'warn']);
+    await run('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', webDist, '--emptyOutDir']);
   }
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'threshold-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   // Always the embedded SQLite database, plain HTTP and the local mailbox.
-  for (const key of ['DATABASE_URL', 'SMTP_URL', 'PUBLIC_URL', 'WEB_DIST_DIR', 'NODE_ENV', 'SEED_DEMO']) delete env[key];
+  for (const key of ['DATABASE_URL', 'SMTP_URL', 'PUBLIC_URL', 'NODE_ENV', 'SEED_DEMO']) delete env[key];
+  env.WEB_DIST_DIR = webDist;
 
   let server: ChildProcess | null = null;
   let browser: Browser | null = null;

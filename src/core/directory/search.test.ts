@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   excerptOf,
-  ftsMatchExpression,
   isProfileVisible,
   licenceCutoffDate,
   licenceStatus,
@@ -51,15 +50,10 @@ describe('search terms and full-text expressions', () => {
   it('returns no terms for blank or stop-word-only text', () => {
     expect(searchTermsOf(undefined)).toEqual([]);
     expect(searchTermsOf('  the and of  ')).toEqual([]);
-    expect(ftsMatchExpression([])).toBeNull();
     expect(tsQueryExpression([])).toBeNull();
   });
-  it('builds an FTS5 AND of quoted terms with a prefix on the last term of 3+ characters', () => {
-    expect(ftsMatchExpression(['somatic', 'anx'])).toBe('"somatic" "anx"*');
-    expect(ftsMatchExpression(['la'])).toBe('"la"');
-  });
-  it('builds the PostgreSQL tsquery the same way', () => {
-    expect(tsQueryExpression(['somatic', 'anx'])).toBe('somatic & anx:*');
+  it('builds the PostgreSQL tsquery as an AND of terms, without prefix expansion', () => {
+    expect(tsQueryExpression(['somatic', 'anx'])).toBe('somatic & anx');
     expect(tsQueryExpression(['la'])).toBe('la');
   });
   it('never lets typed text become query syntax (property)', () => {
@@ -67,10 +61,8 @@ describe('search terms and full-text expressions', () => {
       fc.property(fc.string({ maxLength: 200 }), (text) => {
         const terms = searchTermsOf(text);
         for (const t of terms) expect(t).toMatch(/^[\p{L}\p{N}]+$/u);
-        const fts = ftsMatchExpression(terms);
-        if (fts) expect(fts).toMatch(/^("[\p{L}\p{N}]+"\*? ?)+$/u);
         const ts = tsQueryExpression(terms);
-        if (ts) expect(ts).toMatch(/^[\p{L}\p{N}]+(:\*)?( & [\p{L}\p{N}]+(:\*)?)*$/u);
+        if (ts) expect(ts).toMatch(/^[\p{L}\p{N}]+( & [\p{L}\p{N}]+)*$/u);
       }),
     );
   });

@@ -21,6 +21,7 @@ export const AuditEvent = Type.Object({
   actorName: Type.Union([Type.String(), Type.Null()]),
   actorRole: Type.Union([Type.String(), Type.Null()]),
   patientId: Type.Union([Type.String(), Type.Null()]),
+  patientName: Type.Union([Type.String(), Type.Null()]),
   resource: Type.String(),
   action: Type.String(),
   outcome: Type.String(),

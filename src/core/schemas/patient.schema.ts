@@ -71,6 +71,8 @@ export const Patient = Type.Object({
   careTeam: Type.Array(CareTeamMember),
   /** How the caller got access: their own record, their care team, their role, or break-the-glass. */
   access: Type.Union([Type.Literal('self'), Type.Literal('care_team'), Type.Literal('role'), Type.Literal('break_glass')]),
+  /** When the caller's break-the-glass access ends (only when access is via break-the-glass). */
+  breakGlassUntil: Type.Union([IsoInstant, Type.Null()]),
   createdAt: IsoInstant,
   updatedAt: IsoInstant,
 });
@@ -101,6 +103,13 @@ export const PatientList = Type.Object({
   total: Type.Integer(),
   scope: Type.Union([Type.Literal('all_in_organization'), Type.Literal('care_team'), Type.Literal('self')]),
 });
+
+/** Emergency lookup outside one's care team: both a name fragment and the exact date of birth. */
+export const PatientLookupQuery = Type.Object(
+  { q: Type.String({ minLength: 2, maxLength: 100 }), dob: IsoDate },
+  { additionalProperties: false },
+);
+export type PatientLookupQuery = Static<typeof PatientLookupQuery>;
 
 export const CareTeamBody = Type.Object(
   { userIds: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 20, uniqueItems: true }) },

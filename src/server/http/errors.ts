@@ -65,6 +65,7 @@ function messageOf(issue: AjvIssue, field: string): string {
   if (issue.keyword === 'required') return `${field} is required`;
   if (issue.keyword === 'additionalProperties') return `${field} is not an accepted field`;
   if (issue.keyword === 'format') return `${field} must be a valid ${String(issue.params?.format ?? 'value')}`;
+  if (issue.keyword === 'pattern') return `${field} is not in the expected format`;
   return `${field} ${issue.message ?? 'is invalid'}`;
 }
 

@@ -8,6 +8,7 @@ import type {
   Patient,
   PatientList,
   PatientListQuery,
+  PatientSummary,
   UpdatePatientBody,
 } from '../../core/schemas/patient.schema';
 import type { CreateStaffBody, StaffMember, UpdateStaffBody } from '../../core/schemas/staff.schema';
@@ -37,6 +38,8 @@ export const signOut = () => api<{ ok: true }>('/api/auth/logout', { method: 'PO
 
 export const listPatients = (query: PatientListQuery) =>
   api<PatientListResult>('/api/patients', { query: { ...query } as Record<string, string | number | undefined> });
+export const lookupPatientsForBreakGlass = (query: { q: string; dob: string }) =>
+  api<{ items: PatientSummary[] }>('/api/patients/lookup', { query });
 export const getPatient = (id: string) => api<Patient>(`/api/patients/${encodeURIComponent(id)}`);
 export const createPatient = (body: CreatePatientBody) => api<Patient>('/api/patients', { method: 'POST', body });
 export const updatePatient = (id: string, body: UpdatePatientBody) =>

@@ -16,15 +16,24 @@ export function navItemsFor(me: Me | null | undefined): NavItem[] {
     { to: '/', label: 'Home' },
     { to: '/sign-in', label: 'Sign in' },
   ];
-  if (me.role === 'patient') return [{ to: '/portal/profile', label: 'My profile' }, { to: '/portal/appointments', label: 'Appointments' }];
+  if (me.role === 'patient')
+    return [
+      { to: '/portal/profile', label: 'My profile' },
+      { to: '/portal/appointments', label: 'Appointments' },
+      { to: '/portal/intake', label: 'Questionnaires' },
+      { to: '/portal/consents', label: 'Consent forms' },
+      { to: '/portal/goals', label: 'Goals' },
+    ];
   const items: NavItem[] = [
     { to: '/staff/patients', label: 'Patients' },
     { to: '/staff/calendar', label: 'Calendar' },
     { to: '/staff/consultations', label: 'Consultations' },
   ];
   if (me.role === 'nurse' || me.role === 'prescriber' || me.role === 'therapist') items.push({ to: '/staff/board', label: 'Clinic board' });
+  if (me.role === 'nurse' || me.role === 'prescriber' || me.role === 'therapist' || me.role === 'clinic_admin') items.push({ to: '/staff/alerts', label: 'Alerts' });
   if (me.role === 'clinic_admin') {
     items.push({ to: '/staff/protocol', label: 'Protocol' });
+    items.push({ to: '/staff/consent-documents', label: 'Consent documents' }, { to: '/staff/instruments', label: 'Instruments' });
     items.push({ to: '/staff/staff', label: 'Staff' }, { to: '/staff/audit', label: 'Audit log' }, { to: '/staff/mailbox', label: 'Mailbox' });
   }
   return items;

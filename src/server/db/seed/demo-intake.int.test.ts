@@ -25,7 +25,8 @@ describe('intake demo data', () => {
     expect(review.statusCode).toBe(200);
     const body = review.json();
     expect(body.history.status).toBe('submitted');
-    expect(body.latestScores.map((s: { instrument: string; total: number; band: string }) => [s.instrument, s.total, s.band])).toEqual(
+    // Baseline scores from intake (the dosing seed adds today's pre-dose PHQ-9 after them).
+    expect(body.scores.items.map((s: { instrument: string; total: number; band: string }) => [s.instrument, s.total, s.band])).toEqual(
       expect.arrayContaining([
         ['phq-9', 16, 'moderately-severe'],
         ['gad-7', 12, 'moderate'],

@@ -17,15 +17,12 @@ const accessFacts = preparedQuery((db: Kysely<DB>, patientId: string, userId: st
         )
         .as('on_team'),
       eb
-        .exists(
-          eb
-            .selectFrom('break_glass_grants as g')
-            .select('g.id')
-            .whereRef('g.patient_id', '=', 'p.id')
-            .where('g.user_id', '=', userId)
-            .where('g.expires_at', '>', nowIso),
-        )
-        .as('break_glass'),
+        .selectFrom('break_glass_grants as g')
+        .select((g) => g.fn.max('g.expires_at').as('until'))
+        .whereRef('g.patient_id', '=', 'p.id')
+        .where('g.user_id', '=', userId)
+        .where('g.expires_at', '>', nowIso)
+        .as('break_glass_until'),
     ])
     .where('p.id', '=', patientId),
 );
@@ -34,7 +31,8 @@ const accessFacts = preparedQuery((db: Kysely<DB>, patientId: string, userId: st
 export async function findPatientAccessFacts(db: Kysely<DB>, patientId: string, userId: string, nowIso: string) {
   const [row] = await accessFacts(db, patientId, userId, nowIso);
   if (!row) return undefined;
-  return { organizationId: row.organization_id, onTeam: Boolean(row.on_team), breakGlass: Boolean(row.break_glass) };
+  const breakGlassUntil = (row.break_glass_until as string | null) ?? null;
+  return { organizationId: row.organization_id, onTeam: Boolean(row.on_team), breakGlass: breakGlassUntil !== null, breakGlassUntil };
 }
 
 export async function insertBreakGlassGrant(

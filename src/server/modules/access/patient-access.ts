@@ -19,6 +19,12 @@ const DENY_MESSAGES = {
   role_cannot_write: 'Your role cannot change this',
 } as const;
 
+/** How access was granted, for work that shows it (e.g. when break-the-glass access ends). */
+export interface AccessGrant {
+  readonly via: AccessVia;
+  readonly breakGlassUntil: string | null;
+}
+
 /**
  * The door to every patient's data: decides access with the policy, writes the audit
  * row, and runs `work` only when allowed. Reads are audited while the data is read
@@ -31,7 +37,7 @@ export async function withPatientAccess<T>(
   resource: PatientResource,
   action: AccessAction,
   meta: RequestMeta,
-  work: (via: AccessVia) => Promise<T>,
+  work: (via: AccessVia, grant: AccessGrant) => Promise<T>,
   detail?: Record<string, unknown>,
 ): Promise<T> {
   const base = {
@@ -68,13 +74,14 @@ export async function withPatientAccess<T>(
     throw new AppError(decision.status === 404 ? 'not_found' : 'forbidden', DENY_MESSAGES[decision.reason]);
   }
   const breakGlass = decision.via === 'break_glass';
+  const grant: AccessGrant = { via: decision.via, breakGlassUntil: breakGlass ? facts.breakGlassUntil : null };
   if (action === 'read') {
     const audited = deps.audit.record({ ...base, outcome: 'allowed', breakGlass, detail: detail ?? null });
-    const [result] = await Promise.all([work(decision.via), audited]);
+    const [result] = await Promise.all([work(decision.via, grant), audited]);
     return result;
   }
   try {
-    const result = await work(decision.via);
+    const result = await work(decision.via, grant);
     await deps.audit.record({ ...base, outcome: 'allowed', breakGlass, detail: detail ?? null });
     return result;
   } catch (error) {

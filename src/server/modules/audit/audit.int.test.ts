@@ -142,8 +142,9 @@ describe('audit page API', () => {
     const admin = await signIn(t.app, world.users.admin.email);
     const byPatient = await t.app.inject({ method: 'GET', url: `/api/audit?patientId=${world.patientA.id}&limit=500`, headers: admin.headers });
     expect(byPatient.statusCode).toBe(200);
-    const items = byPatient.json().items as { patientId: string; actorName: string | null; seq: number }[];
+    const items = byPatient.json().items as { patientId: string; patientName: string | null; actorName: string | null; seq: number }[];
     expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i) => i.patientName === 'Ada Lovelace')).toBe(true);
     expect(items.every((i) => i.patientId === world.patientA.id)).toBe(true);
     expect(items[0]!.seq).toBeGreaterThan(items[items.length - 1]!.seq);
 

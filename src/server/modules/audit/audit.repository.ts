@@ -27,6 +27,10 @@ export async function findAuditEvents(db: Kysely<DB>, organizationId: string, qu
   let q = db
     .selectFrom('audit_events')
     .leftJoin('users', 'users.id', 'audit_events.actor_user_id')
+    // Same-organization join: a row that names another tenant's patient shows no name.
+    .leftJoin('patients', (join) =>
+      join.onRef('patients.id', '=', 'audit_events.patient_id').onRef('patients.organization_id', '=', 'audit_events.organization_id'),
+    )
     .select([
       'audit_events.seq',
       'audit_events.at',
@@ -40,6 +44,8 @@ export async function findAuditEvents(db: Kysely<DB>, organizationId: string, qu
       'audit_events.ip',
       'audit_events.detail',
       'users.display_name as actor_name',
+      'patients.legal_given_name as patient_given_name',
+      'patients.legal_family_name as patient_family_name',
     ])
     .where('audit_events.organization_id', '=', organizationId);
   if (query.patientId) q = q.where('audit_events.patient_id', '=', query.patientId);

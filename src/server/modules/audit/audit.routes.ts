@@ -55,6 +55,7 @@ export function auditRoutes(app: App, deps: Deps): void {
           actorName: r.actor_name,
           actorRole: r.actor_role,
           patientId: r.patient_id,
+          patientName: r.patient_given_name ? `${r.patient_given_name} ${r.patient_family_name ?? ''}`.trim() : null,
           resource: r.resource,
           action: r.action,
           outcome: r.outcome,

@@ -15,6 +15,7 @@ import { AppError } from '../../http/errors';
 import { withPatientAccess } from '../access/patient-access';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
 import { renderConsentPdf } from './consent-pdf';
+import { lockPatientIntake } from '../intake/intake.repository';
 import * as repo from './consents.repository';
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -120,6 +121,7 @@ export async function createConsentDraft(deps: Deps, actor: SessionActor, body: 
   const at = deps.now().toISOString();
   const id = randomUUID();
   await deps.db.transaction().execute(async (trx) => {
+    await lockPatientIntake(trx, deps.database.dialect, `consent-documents:${actor.organizationId}`);
     await ensureDefaultConsentDocuments(trx, actor.organizationId, at);
     const existing = await repo.listDocuments(trx, actor.organizationId, { kind: body.kind });
     const draft = existing.find((d) => d.status === 'draft');
@@ -236,6 +238,7 @@ export async function signConsent(
       const at = deps.now().toISOString();
       const id = randomUUID();
       const row = await deps.db.transaction().execute(async (trx) => {
+        await lockPatientIntake(trx, deps.database.dialect, patientId);
         const patient = await repo.findPatientForConsent(trx, patientId);
         if (!patient) throw new AppError('not_found', 'Patient not found');
         const doc = await repo.findDocument(trx, body.documentId);

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { BoundingBox } from '../../../core/directory/geo';
+import { scoreHighlightedMatches } from '../../../core/directory/ranking';
 import { boundingBoxSqlRanges } from '../../../core/directory/geo';
 import type { Dialect } from '../../db/database';
 import type { DB, DirectoryClinicsTable, DirectoryProvidersTable, Role } from '../../db/schema';
@@ -121,10 +122,22 @@ function filterSql(f: SearchFilters, box: BoundingBox | null): RawBuilder<unknow
   return sql.join(parts, sql` and `);
 }
 
-// bm25 column weights: name, keywords (approaches, conditions, credentials…), bio; the
-// facet and grid-cell columns only filter (weight 0). FTS5's bm25 is lower-is-better:
-// negated so every score here is higher-is-better.
-const SQLITE_SCORE = sql`-bm25(directory_provider_fts, 10.0, 4.0, 1.0, 0.0, 0.0)`;
+/** Marks matched words in highlight(): a control character no profile text contains. */
+export const HIT_OPEN = '\u0001';
+const HIGHLIGHTS = sql`highlight(directory_provider_fts, 0, char(1), '') as hl_name,
+  highlight(directory_provider_fts, 1, char(1), '') as hl_keywords,
+  highlight(directory_provider_fts, 2, char(1), '') as hl_bio`;
+type HighlightRow = CandidateRow & { hl_name: string | null; hl_keywords: string | null; hl_bio: string | null };
+
+/** Text score from highlighted hits (see core/directory/ranking.ts for why not bm25()). */
+function scored(rows: HighlightRow[]): CandidateRow[] {
+  const scores = scoreHighlightedMatches(
+    rows.map((r) => ({ name: r.hl_name, keywords: r.hl_keywords, bio: r.hl_bio })),
+    HIT_OPEN,
+  );
+  return rows.map((r, i) => ({ user_id: r.user_id, display_name: r.display_name, latitude: r.latitude, longitude: r.longitude, score: scores[i]! }));
+}
+
 const FTS_JOIN = sql`directory_provider_fts cross join directory_providers on directory_providers.seq = directory_provider_fts.rowid`;
 
 /**
@@ -160,11 +173,11 @@ export async function findCandidatesInBox(
       where ${where} and search_vector @@ q`.execute(db);
     return { rows, plan: 'pg gin+btree' };
   }
-  const { rows } = await sql<CandidateRow>`select directory_providers.user_id, directory_providers.display_name,
-      directory_providers.latitude, directory_providers.longitude, ${SQLITE_SCORE} as score
+  const { rows } = await sql<HighlightRow>`select directory_providers.user_id, directory_providers.display_name,
+      directory_providers.latitude, directory_providers.longitude, null as score, ${HIGHLIGHTS}
     from ${FTS_JOIN}
     where directory_provider_fts match ${text.fts} and ${where}`.execute(db);
-  return { rows, plan: 'fts5 cells+facets' };
+  return { rows: scored(rows), plan: 'fts5 cells+facets' };
 }
 
 /**
@@ -191,13 +204,22 @@ export async function findPageWithoutLocation(
     ]);
     return { rows: page.rows, total: Number(count.rows[0]?.n ?? 0) };
   }
+  if (dialect === 'sqlite' && query.fts && query.tsquery) {
+    // Ranking nationwide needs every match scored: the slow case, measured by the bench.
+    const { rows } = await sql<HighlightRow>`select directory_providers.user_id, directory_providers.display_name,
+        directory_providers.latitude, directory_providers.longitude, null as score, ${HIGHLIGHTS}
+      from ${FTS_JOIN} where directory_provider_fts match ${query.fts} and ${where}`.execute(db);
+    const all = scored(rows).sort(
+      (a, b) => (b.score ?? 0) - (a.score ?? 0) || a.display_name.localeCompare(b.display_name) || (a.user_id < b.user_id ? -1 : 1),
+    );
+    return { rows: all.slice(offset, offset + limit), total: all.length };
+  }
   if (dialect === 'sqlite' && query.fts) {
-    const order = query.tsquery ? sql`score desc, directory_providers.display_name, directory_providers.user_id` : sql`directory_providers.display_name, directory_providers.user_id`;
     const [page, count] = await Promise.all([
       sql<CandidateRow>`select directory_providers.user_id, directory_providers.display_name,
-          directory_providers.latitude, directory_providers.longitude, ${query.tsquery ? SQLITE_SCORE : sql`null`} as score
+          directory_providers.latitude, directory_providers.longitude, null as score
         from ${FTS_JOIN} where directory_provider_fts match ${query.fts} and ${where}
-        order by ${order} limit ${limit} offset ${offset}`.execute(db),
+        order by directory_providers.display_name, directory_providers.user_id limit ${limit} offset ${offset}`.execute(db),
       sql<{ n: number }>`select count(*) as n from ${FTS_JOIN} where directory_provider_fts match ${query.fts} and ${where}`.execute(db),
     ]);
     return { rows: page.rows, total: Number(count.rows[0]?.n ?? 0) };

@@ -159,6 +159,7 @@ export async function recordEligibility(deps: Deps, actor: SessionActor, patient
       const now = deps.now();
       const at = now.toISOString();
       return deps.db.transaction().execute(async (trx) => {
+        await intakeRepo.lockPatientIntake(trx, deps.database.dialect, patientId);
         const evaluation = await evaluatePatient(trx, cipher, actor.organizationId, patientId);
         const problems = checkDecision(body, evaluation, at);
         if (problems.length > 0) {
@@ -244,6 +245,7 @@ export async function addAddendum(deps: Deps, actor: SessionActor, patientId: st
       if (text.length < 3) throw new AppError('validation', 'Write the addendum text', { field: 'text' });
       const cipher = cipherOf(deps);
       return deps.db.transaction().execute(async (trx) => {
+        await intakeRepo.lockPatientIntake(trx, deps.database.dialect, patientId);
         const decision = await repo.findDecision(trx, decisionId);
         if (!decision || decision.patient_id !== patientId) throw new AppError('not_found', 'Decision not found', { field: 'decisionId' });
         const addendumId = randomUUID();

@@ -119,6 +119,7 @@ export async function importInstrument(deps: Deps, actor: SessionActor, body: Im
   const id = randomUUID();
   const at = deps.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
+    await repo.lockPatientIntake(trx, deps.database.dialect, `instruments:${actor.organizationId}`);
     if (await repo.findDefinitionVersion(trx, actor.organizationId, def.code, def.version)) {
       throw new AppError('conflict', `${def.code} version ${def.version} is already imported; give the file a new version`, { field: 'definition.version' });
     }

@@ -62,6 +62,7 @@ export async function updateIntakeSettings(deps: Deps, actor: SessionActor, body
   }
   const at = deps.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
+    await repo.lockPatientIntake(trx, deps.database.dialect, `settings:${actor.organizationId}`);
     const current = await repo.findIntakeSettings(trx, actor.organizationId);
     await repo.upsertIntakeSettings(trx, {
       organization_id: actor.organizationId,

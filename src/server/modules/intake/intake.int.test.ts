@@ -192,6 +192,7 @@ describe('responses and scoring through the API', () => {
     const p = await freshPatient();
     const url = `/api/patients/${p.id}/responses`;
     await p.as('POST', url, { instrument: 'phq-9', answers: phqAnswers(18), complete: true });
+    t.clock.advance(60_000);
     await p.as('POST', url, { instrument: 'phq-9', answers: phqAnswers(4), complete: true });
     const res = await p.as('GET', `/api/patients/${p.id}/scores`);
     expect(res.json().outcomes).toEqual([expect.objectContaining({ instrument: 'phq-9', baseline: 18, current: 4, response: true, remission: true })]);

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type {
   ClinicIntakeSettingsTable,
   DB,
@@ -293,4 +293,18 @@ export function findPatientBasics(db: Kysely<DB>, patientId: string) {
     .select(['id', 'organization_id', 'legal_given_name', 'legal_family_name', 'preferred_name', 'date_of_birth'])
     .where('id', '=', patientId)
     .executeTakeFirst();
+}
+
+/**
+ * Take the write lock at the start of a read-then-write transaction. SQLite: a no-op write
+ * (BEGIN IMMEDIATE semantics) so the transaction never fails upgrading a read snapshot while
+ * another connection (the audit writer) commits. PostgreSQL: an advisory lock per patient, so
+ * two saves of the same draft (two devices, two quick clicks) run one after the other.
+ */
+export async function lockPatientIntake(trx: Kysely<DB>, dialect: 'sqlite' | 'postgres', key: string): Promise<void> {
+  if (dialect === 'postgres') {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`intake:${key}`}, 0))`.execute(trx);
+    return;
+  }
+  await sql`update clinic_intake_settings set updated_at = updated_at where 0`.execute(trx);
 }

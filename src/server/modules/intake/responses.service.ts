@@ -119,6 +119,7 @@ export async function submitResponse(
       const cipher = cipherOf(deps);
       let queuedMail = false;
       const outcome = await deps.db.transaction().execute(async (trx) => {
+        await repo.lockPatientIntake(trx, deps.database.dialect, patientId);
         const draft = body.responseId ? await repo.findResponseById(trx, body.responseId) : await repo.findOpenDraft(trx, patientId, body.instrument);
         if (body.responseId) {
           if (!draft || draft.patient_id !== patientId) throw new AppError('not_found', 'No such saved response for this patient', { field: 'responseId' });

@@ -229,10 +229,14 @@ describe('care team', () => {
     expect((await get('therapistA', url)).statusCode).toBe(403);
   });
 
-  it('refuses a patient account as a care team member', async () => {
-    const res = await send('admin', 'PUT', `/api/patients/${world.patientB.id}/care-team`, { userIds: [world.users.patientA.id] });
+  it.each(['patientA', 'frontDesk', 'admin', 'foreignTherapist'] as const)('refuses %s as a care team member', async (who) => {
+    const before = await t.db.selectFrom('care_team_members').selectAll().where('patient_id', '=', world.patientB.id).execute();
+    const res = await send('admin', 'PUT', `/api/patients/${world.patientB.id}/care-team`, {
+      userIds: [world.users.therapistB.id, world.users[who].id],
+    });
     expect(res.statusCode).toBe(400);
     expect(errorOf(res).field).toBe('userIds');
+    expect(await t.db.selectFrom('care_team_members').selectAll().where('patient_id', '=', world.patientB.id).execute()).toEqual(before);
   });
 });
 
@@ -250,6 +254,8 @@ describe('break the glass', () => {
     const read = await get('nurse', url);
     expect(read.statusCode).toBe(200);
     expect(read.json().access).toBe('break_glass');
+    expect(read.json().breakGlassUntil).toBe(grant.json().expiresAt);
+    expect((await get('therapistA', `/api/patients/${world.patientA.id}`)).json().breakGlassUntil).toBeNull();
     const listed = await get('nurse', '/api/patients');
     expect(listed.json().items.map((p: { id: string }) => p.id)).toContain(world.patientB.id);
 
@@ -271,6 +277,27 @@ describe('break the glass', () => {
     // The session has been idle too: sign in again, then the grant has expired.
     sessions.nurse = await signIn(t.app, world.users.nurse.email);
     expect((await get('nurse', url)).statusCode).toBe(403);
+  });
+
+  it('lets a clinician find a patient outside their care team by name and exact date of birth, audited', async () => {
+    sessions.therapistA = await signIn(t.app, world.users.therapistA.email);
+    const found = await get('therapistA', '/api/patients/lookup?q=hopp&dob=1985-05-05');
+    expect(found.statusCode).toBe(200);
+    expect(found.json().items).toEqual([expect.objectContaining({ id: world.patientB.id, legalFamilyName: 'Hopper' })]);
+    expect(Object.keys(found.json().items[0]).sort()).toEqual(['dateOfBirth', 'id', 'legalFamilyName', 'legalGivenName', 'preferredName']);
+    expect((await get('therapistA', '/api/patients/lookup?q=hopp&dob=1985-05-06')).json().items).toEqual([]);
+    expect((await get('therapistA', '/api/patients/lookup?q=hopp')).statusCode).toBe(400);
+    expect((await get('therapistA', '/api/patients/lookup?q=johnson&dob=1985-05-05')).json().items).toEqual([]); // other tenant
+    await t.deps.audit.flush();
+    const row = await t.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('actor_user_id', '=', world.users.therapistA.id)
+      .where('action', '=', 'lookup')
+      .executeTakeFirstOrThrow();
+    expect(row.patient_id).toBe(world.patientB.id);
+    sessions.frontDesk = await signIn(t.app, world.users.frontDesk.email);
+    expect((await get('frontDesk', '/api/patients/lookup?q=hopp&dob=1985-05-05')).statusCode).toBe(403);
   });
 
   it('is refused to front desk, and for another tenant’s patient', async () => {

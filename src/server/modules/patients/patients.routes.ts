@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { IdParams } from '../../../core/schemas/common.schema';
 import {
   BreakGlassBody,
@@ -7,6 +8,8 @@ import {
   Patient,
   PatientList,
   PatientListQuery,
+  PatientLookupQuery,
+  PatientSummary,
   UpdatePatientBody,
 } from '../../../core/schemas/patient.schema';
 import type { Deps } from '../../deps';
@@ -27,6 +30,19 @@ export function patientRoutes(app: App, deps: Deps): void {
       },
     },
     (request) => service.listPatients(deps, requireActor(request), request.query, metaOf(request)),
+  );
+
+  app.get(
+    '/api/patients/lookup',
+    {
+      schema: {
+        tags: ['patients'],
+        summary: 'Emergency lookup of a patient outside your care team (name fragment + exact date of birth), before breaking the glass',
+        querystring: PatientLookupQuery,
+        response: { 200: Type.Object({ items: Type.Array(PatientSummary) }), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => ({ items: await service.lookupPatientsForBreakGlass(deps, requireActor(request), request.query, metaOf(request)) }),
   );
 
   app.post(

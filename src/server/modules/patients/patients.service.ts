@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { canCreatePatients, patientListScope, type AccessVia } from '../../../core/access/policy';
+import { canBreakGlass, canCreatePatients, patientListScope, type AccessVia } from '../../../core/access/policy';
+import { isClinicalRole } from '../../../core/access/roles';
 import {
   PATIENT_SELF_EDITABLE,
   type CreatePatientBody,
   type Patient,
   type PatientListQuery,
+  type PatientLookupQuery,
   type PatientSummary,
   type UpdatePatientBody,
 } from '../../../core/schemas/patient.schema';
@@ -52,7 +54,7 @@ function assertRealDate(field: string, value: string, today: Date): void {
   }
 }
 
-function toDto(row: PatientRow, careTeam: Awaited<ReturnType<typeof repo.findCareTeam>>, access: AccessVia): Patient {
+function toDto(row: PatientRow, careTeam: Awaited<ReturnType<typeof repo.findCareTeam>>, access: AccessVia, breakGlassUntil: string | null): Patient {
   return {
     id: row.id,
     legalGivenName: row.legal_given_name,
@@ -69,15 +71,16 @@ function toDto(row: PatientRow, careTeam: Awaited<ReturnType<typeof repo.findCar
     preferredLanguage: row.preferred_language,
     careTeam: careTeam.map((m) => ({ userId: m.user_id, displayName: m.display_name, role: m.role })),
     access,
+    breakGlassUntil,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-async function loadPatient(db: Kysely<DB>, id: string, via: AccessVia): Promise<Patient> {
+async function loadPatient(db: Kysely<DB>, id: string, via: AccessVia, breakGlassUntil: string | null = null): Promise<Patient> {
   const [row, team] = await Promise.all([repo.findPatientById(db, id), repo.findCareTeam(db, id)]);
   if (!row) throw new AppError('not_found', 'Patient not found');
-  return toDto(row, team, via);
+  return toDto(row, team, via, breakGlassUntil);
 }
 
 export async function listPatients(
@@ -126,11 +129,52 @@ export async function listPatients(
   };
 }
 
+/** A care team is the people who provide care: active clinical staff of the same clinic. */
+/**
+ * For a clinician who must find a patient outside their care team in an emergency, to
+ * then break the glass: a name fragment and the exact date of birth, at most 10 matches,
+ * each audited as a lookup. Nothing beyond name and date of birth is returned.
+ */
+export async function lookupPatientsForBreakGlass(
+  deps: Deps,
+  actor: SessionActor,
+  query: PatientLookupQuery,
+  meta: RequestMeta,
+): Promise<PatientSummary[]> {
+  if (!canBreakGlass(actor)) throw new AppError('forbidden', 'Only clinical staff can look up patients outside their care team');
+  const q = query.q.trim().toLowerCase().replace(/[%_\\]/g, '');
+  if (q.length < 2) throw new AppError('validation', 'Give at least two letters of the name', { field: 'q' });
+  const result = await repo.searchPatients(deps.db, { organizationId: actor.organizationId, nameLike: q, dob: query.dob, limit: 10, offset: 0 });
+  await Promise.all(
+    result.items.map((p) =>
+      deps.audit.record({
+        organizationId: actor.organizationId,
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        patientId: p.id,
+        resource: 'patient.demographics',
+        action: 'lookup',
+        outcome: 'allowed',
+        ip: meta.ip,
+        requestId: meta.requestId,
+        detail: { purpose: 'break_glass_lookup' },
+      }),
+    ),
+  );
+  return result.items.map((p) => ({
+    id: p.id,
+    legalGivenName: p.legal_given_name,
+    legalFamilyName: p.legal_family_name,
+    preferredName: p.preferred_name,
+    dateOfBirth: p.date_of_birth,
+  }));
+}
+
 async function assertCareTeamCandidates(db: Kysely<DB>, organizationId: string, userIds: readonly string[], field: string) {
   const found = await repo.findStaffInOrganization(db, organizationId, userIds);
-  const ok = new Set(found.filter((u) => u.active === 1).map((u) => u.id));
+  const ok = new Set(found.filter((u) => u.active === 1 && isClinicalRole(u.role)).map((u) => u.id));
   const bad = userIds.find((id) => !ok.has(id));
-  if (bad) throw new AppError('validation', `${bad} is not an active staff member of this clinic`, { field });
+  if (bad) throw new AppError('validation', `${bad} is not an active therapist, prescriber or nurse of this clinic`, { field });
 }
 
 export async function createPatient(deps: Deps, actor: SessionActor, body: CreatePatientBody, meta: RequestMeta): Promise<Patient> {
@@ -184,7 +228,7 @@ export async function createPatient(deps: Deps, actor: SessionActor, body: Creat
 }
 
 export function getPatient(deps: Deps, actor: SessionActor, id: string, meta: RequestMeta): Promise<Patient> {
-  return withPatientAccess(deps, actor, id, 'demographics', 'read', meta, (via) => loadPatient(deps.db, id, via));
+  return withPatientAccess(deps, actor, id, 'demographics', 'read', meta, (via, grant) => loadPatient(deps.db, id, via, grant.breakGlassUntil));
 }
 
 export function updatePatient(
@@ -202,7 +246,7 @@ export function updatePatient(
     'demographics',
     'write',
     meta,
-    async (via) => {
+    async (via, grant) => {
       if (via === 'self') {
         const locked = fields.find((f) => !(PATIENT_SELF_EDITABLE as readonly string[]).includes(f));
         if (locked) throw new AppError('forbidden', `Ask the clinic to change ${locked}`, { field: locked });
@@ -224,7 +268,7 @@ export function updatePatient(
         const merged = { ...current, ...changes } as PatientRow;
         changes.search_name = searchNameOf(merged.legal_given_name, merged.legal_family_name, merged.preferred_name);
         await repo.updatePatient(trx, id, changes);
-        return loadPatient(trx, id, via);
+        return loadPatient(trx, id, via, grant.breakGlassUntil);
       });
     },
     { fields },

@@ -1,19 +1,15 @@
-import { useEffect, useRef } from 'react';
 import type { SubmitResponseResult } from '../../api/intake';
 import './intake.css';
 
 /**
  * Crisis resources, shown the moment a critical answer is saved (PHQ-9 item 9 > 0 or an
- * imported instrument's critical item). Announced to screen readers and focused.
+ * imported instrument's critical item). Announced to screen readers (role=alert) without
+ * taking focus away from the question being answered.
  */
 export function CrisisPanel({ resources, message }: { resources: SubmitResponseResult['crisisResources']; message: string | null }) {
-  const ref = useRef<HTMLElement>(null);
-  useEffect(() => {
-    ref.current?.focus();
-  }, []);
   if (resources.length === 0) return null;
   return (
-    <section ref={ref} className="crisis-panel" role="alert" aria-labelledby="crisis-title" tabIndex={-1}>
+    <section className="crisis-panel" role="alert" aria-labelledby="crisis-title" tabIndex={-1}>
       <h2 id="crisis-title">You are not alone — help is available now</h2>
       {message ? <p>{message}</p> : null}
       <ul>

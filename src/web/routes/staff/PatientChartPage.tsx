@@ -94,6 +94,11 @@ function Chart({ patient, me }: { patient: Patient; me: Me }) {
           <Link className="button button--secondary" to={`/staff/patients/${patient.id}/edit`}>
             Edit details
           </Link>
+          {clinicalRole ? (
+            <Link className="button button--secondary" to={`/staff/patients/${patient.id}/intake`}>
+              Intake &amp; eligibility
+            </Link>
+          ) : null}
           {isAdmin ? (
             <Link className="button button--quiet" to={`/staff/audit?patientId=${patient.id}`}>
               Audit log for this patient

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { isClinicalRole } from '../../../core/access/roles';
 import { listPatients } from '../../api/endpoints';
+import { EmergencyLookup } from './EmergencyLookup';
 import { useMe } from '../../api/session';
 import { TextField } from '../../components/forms';
 import { ErrorNotice, Loading, Page } from '../../components/Page';
@@ -74,6 +75,8 @@ export function PatientsPage() {
           </div>
         </form>
       </div>
+
+      {me && isClinicalRole(me.role) ? <EmergencyLookup /> : null}
 
       <div role="status" className="results-count">
         {data ? (

@@ -159,7 +159,8 @@ function Runner({ q, patientId, initialAnswers, initialResponseId }: { q: Questi
                 { answers, complete: true },
                 {
                   onSuccess: async () => {
-                    await queryClient.invalidateQueries({ queryKey: ['responses'] });
+                    // Only the intake list: refetching this page's draft would remount the runner.
+                    await queryClient.invalidateQueries({ queryKey: ['responses', patientId, 'all'] });
                     setStep('done');
                   },
                 },

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { isApiError } from '../../../api/client';
 import { addNoteAddendum, getNotes, saveNotes, signNotes, type SessionNoteContent } from '../../../api/dosing';
 
@@ -27,9 +27,11 @@ export function NotesSection({ sessionId }: { sessionId: string }) {
   const [content, setContent] = useState<SessionNoteContent>(EMPTY);
   const [addendum, setAddendum] = useState('');
   const [status, setStatus] = useState('');
-  useEffect(() => {
-    if (note.data?.content) setContent(note.data.content);
-  }, [note.data?.content]);
+  const [loadedAt, setLoadedAt] = useState<string | null>(null);
+  if (note.data?.content && note.data.updatedAt !== loadedAt) {
+    setLoadedAt(note.data.updatedAt);
+    setContent(note.data.content);
+  }
   const onError = (e: unknown) => setStatus(isApiError(e) ? e.message : 'That did not work.');
   const save = useMutation({ mutationFn: () => saveNotes(sessionId, content), onSuccess: (n) => (queryClient.setQueryData(key, n), setStatus('Draft saved.')), onError });
   const sign = useMutation({

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { isApiError, type ErrorDetail } from '../../../api/client';
 import { getProtocol, saveProtocol } from '../../../api/dosing';
 import { ErrorNotice, Loading, Page } from '../../../components/Page';
@@ -31,9 +31,11 @@ export function ProtocolSettingsPage() {
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<ErrorDetail[]>([]);
   const [status, setStatus] = useState('');
-  useEffect(() => {
-    if (protocol.data) setDoc(protocol.data.document as Json);
-  }, [protocol.data]);
+  const [loadedRevision, setLoadedRevision] = useState<number | null>(null);
+  if (protocol.data && protocol.data.revision !== loadedRevision) {
+    setLoadedRevision(protocol.data.revision);
+    setDoc(protocol.data.document as Json);
+  }
   const save = useMutation({
     mutationFn: () => saveProtocol(doc, note, protocol.data!.revision),
     onSuccess: (p) => {

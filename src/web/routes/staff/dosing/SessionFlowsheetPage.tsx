@@ -54,8 +54,28 @@ function Reasons({ reasons }: { reasons: { code: string; message: string; overri
 }
 
 /** The next-step button: on 409 shows why, and lets a prescriber override with a reason. */
-function TransitionControl({ session, to, label, isPrescriber, onDone }: { session: SessionView; to: string; label: string; isPrescriber: boolean; onDone: (s: SessionView) => void }) {
+function TransitionControl({
+  session,
+  to,
+  label,
+  isPrescriber,
+  onDone,
+  resetKey,
+}: {
+  session: SessionView;
+  to: string;
+  label: string;
+  isPrescriber: boolean;
+  onDone: (s: SessionView) => void;
+  /** When the facts behind the rules change, an old "blocked" answer is cleared. */
+  resetKey?: string | number | null | undefined;
+}) {
   const [blocked, setBlocked] = useState<TransitionDecision | null>(null);
+  const [seenKey, setSeenKey] = useState(resetKey);
+  if (seenKey !== resetKey) {
+    setSeenKey(resetKey);
+    setBlocked(null);
+  }
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
   const { data: me } = useMe();
@@ -123,9 +143,7 @@ export function SessionFlowsheetPage() {
   const [flash, setFlash] = useState(false);
   const [since, setSince] = useState<number | null>(null);
   // Subscribe once the readings are loaded, from their event sequence: nothing between is lost.
-  useEffect(() => {
-    if (vitals.data && since === null) setSince(vitals.data.eventSeq);
-  }, [vitals.data, since]);
+  if (vitals.data && since === null) setSince(vitals.data.eventSeq);
 
   const setSession = (s: SessionView) => queryClient.setQueryData(sessionKey, s);
   const upsertAlert = (a: AlertView) =>
@@ -318,7 +336,7 @@ function CheckInSection({ session, readingCount, isPrescriber, onSession }: { se
       <h3>Check-in gate</h3>
       <p className="muted">Take pre-dose vitals below; the latest pre-dose reading counts.</p>
       {gate.data ? gate.data.allowed ? <p className="notice notice--success">All check-in criteria are met.</p> : <Reasons reasons={gate.data.reasons} /> : null}
-      <TransitionControl session={session} to="checked-in" label="Check in" isPrescriber={isPrescriber} onDone={onSession} />
+      <TransitionControl session={session} to="checked-in" label="Check in" isPrescriber={isPrescriber} onDone={onSession} resetKey={`${readingCount}-${session.facts.updatedAt ?? ""}`} />
     </section>
   );
 }
@@ -642,6 +660,7 @@ function DischargeSection({ session, isPrescriber, onSession }: { session: Sessi
           to="discharged"
           label="Discharge"
           isPrescriber={isPrescriber}
+          resetKey={a?.assessedAt}
           onDone={(s) => {
             onSession(s);
             void preview.refetch();

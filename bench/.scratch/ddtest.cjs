@@ -1,0 +1,16 @@
+const D=require('better-sqlite3');const d=new D('/tmp/dd.sqlite');
+const { cellTokensCoveringBox } = { cellTokensCoveringBox: null };
+const t=(label,q,...a)=>{const s=d.prepare(q); s.all(...a); const t0=performance.now(); let r; for(let i=0;i<5;i++) r=s.all(...a); console.log(label, ((performance.now()-t0)/5).toFixed(2),'ms', r.length, JSON.stringify(r[0]).slice(0,80));};
+const cells = process.argv[2];
+t('count depression', "select count(*) n from directory_provider_fts where directory_provider_fts match 'depression'");
+t('cells only', `select rowid from directory_provider_fts where directory_provider_fts match 'search_cells : (${cells})'`);
+t('depr+cells', `select rowid from directory_provider_fts where directory_provider_fts match '{display_name search_keywords bio} : depression AND search_cells : (${cells})'`);
+t('depr+cells+facets', `select rowid from directory_provider_fts where directory_provider_fts match '{display_name search_keywords bio} : depression AND search_facets : fc3 AND search_facets : fth1 AND search_cells : (${cells})'`);
+t('..+bm25', `select rowid, bm25(directory_provider_fts,10,4,1,0,0) from directory_provider_fts where directory_provider_fts match '{display_name search_keywords bio} : depression AND search_facets : fc3 AND search_facets : fth1 AND search_cells : (${cells})'`);
+console.log(d.prepare("select count(*) n from directory_provider_fts_data").get());
+d.exec("insert into directory_provider_fts(directory_provider_fts) values('optimize')");
+console.log('optimized', d.prepare("select count(*) n from directory_provider_fts_data").get());
+t('count depression', "select count(*) n from directory_provider_fts where directory_provider_fts match 'depression'");
+t('depr+cells', `select rowid from directory_provider_fts where directory_provider_fts match '{display_name search_keywords bio} : depression AND search_cells : (${cells})'`);
+t('depr+cells+facets', `select rowid from directory_provider_fts where directory_provider_fts match '{display_name search_keywords bio} : depression AND search_facets : fc3 AND search_facets : fth1 AND search_cells : (${cells})'`);
+t('..+bm25', `select rowid, bm25(directory_provider_fts,10,4,1,0,0) from directory_provider_fts where directory_provider_fts match '{display_name search_keywords bio} : depression AND search_facets : fc3 AND search_facets : fth1 AND search_cells : (${cells})'`);

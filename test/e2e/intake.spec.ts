@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { checkA11y, expectHeading, journey, signIn, textOf } from './harness';
+
+/** Issue 4: intake on a phone (resume, crisis panel), alert acknowledgement, eligibility, consent + PDF. */
+
+journey('intake: patient answers PHQ-9 on a phone, resumes after reload, sees crisis resources on item 9; therapist acknowledges the alert', async ({ newPage, baseUrl }) => {
+  const page = await newPage({ phone: true });
+  await signIn(page, baseUrl, 'patient@demo.clinic');
+  await expectHeading(page, 'My profile');
+  await page.goto(`${baseUrl}/portal/intake`);
+  await expectHeading(page, 'Intake questionnaires');
+  await checkA11y(page, 'intake list (phone)');
+  await page.getByRole('link', { name: /PHQ-9/ }).click();
+  await expectHeading(page, 'Patient Health Questionnaire (PHQ-9)');
+  await page.getByText('Step 1 of 2').waitFor();
+
+  const item = (n: number) => page.locator(`fieldset#q-phq9_${n}`);
+  for (const n of [1, 2, 3, 4]) {
+    await item(n).getByLabel('More than half the days').check();
+    await page.getByText('Answer saved.').waitFor();
+  }
+  await checkA11y(page, 'PHQ-9 first answers (phone)');
+
+  // Leave and come back: the answers are kept on the server.
+  await page.reload();
+  await expectHeading(page, 'Patient Health Questionnaire (PHQ-9)');
+  await page.getByText('Welcome back').waitFor();
+  assert.equal(await item(3).getByLabel('More than half the days').isChecked(), true, 'answer to item 3 survived the reload');
+
+  for (const n of [5, 6, 7, 8]) await item(n).getByLabel('Not at all').check();
+  await item(9).getByLabel('Several days').check();
+  const crisis = page.getByRole('alert').filter({ hasText: '988' });
+  await crisis.waitFor();
+  const crisisText = await crisis.innerText();
+  assert.match(crisisText, /988 Suicide & Crisis Lifeline/);
+  assert.match(crisisText, /911/);
+  await checkA11y(page, 'PHQ-9 crisis panel (phone)');
+
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await page.getByText('Step 2 of 2').waitFor();
+  await page.getByRole('button', { name: 'Save and review' }).click();
+  await page.getByRole('heading', { name: 'Review', level: 2 }).waitFor();
+  await checkA11y(page, 'PHQ-9 review (phone)');
+  await page.getByRole('button', { name: 'Send my answers' }).click();
+  await expectHeading(page, 'Patient Health Questionnaire (PHQ-9): submitted');
+  assert.ok((await textOf(page, 'main')).includes('988'), 'crisis resources stay on screen after submitting');
+  await checkA11y(page, 'PHQ-9 submitted (phone)');
+
+  // The therapist on Alex's care team acknowledges the alert and records the follow-up.
+  const staff = await newPage();
+  await signIn(staff, baseUrl, 'therapist@demo.clinic');
+  await expectHeading(staff, 'Patients');
+  await staff.getByRole('link', { name: 'Alerts' }).first().click();
+  await expectHeading(staff, 'Safety alerts');
+  const card = staff.locator('article').filter({ hasText: 'Alexandra Rivera' }).filter({ hasText: 'Several days' }).first();
+  await card.waitFor();
+  await checkA11y(staff, 'safety alerts');
+  await card.getByLabel(/Follow-up taken/).fill('Phoned Alex; reviewed safety plan, no intent or plan. Extra session booked.');
+  await card.getByRole('button', { name: /Acknowledge alert/ }).click();
+  await staff.getByText('Alert for Alexandra Rivera').waitFor();
+  await staff.getByRole('button', { name: 'Acknowledged' }).click();
+  await staff.getByText(/Follow-up: Phoned Alex/).first().waitFor();
+  await checkA11y(staff, 'acknowledged alerts');
+});
+
+journey('intake: prescriber reviews Sam and records an eligibility decision (override needs a reason)', async ({ newPage, baseUrl, apiAs }) => {
+  const api = await apiAs('prescriber@demo.clinic');
+  const list = await api.get<{ items: { id: string; legalGivenName: string }[] }>('/api/patients?q=okafor');
+  const sam = list.items.find((p) => p.legalGivenName === 'Samuel');
+  assert.ok(sam, 'Sam is a demo patient');
+  const page = await newPage();
+  await signIn(page, baseUrl, 'prescriber@demo.clinic');
+  await expectHeading(page, 'Patients');
+  await page.goto(`${baseUrl}/staff/patients/${sam.id}`);
+  await page.getByRole('link', { name: 'Intake & eligibility' }).click();
+  await expectHeading(page, 'Intake review: Samuel Okafor');
+  const main = await textOf(page, 'main');
+  for (const expected of ['History', 'Scores', 'Contraindication flags', 'Open safety alerts', 'Could not be evaluated', 'No eligibility decision yet']) {
+    assert.ok(main.includes(expected), `review shows "${expected}"`);
+  }
+  await checkA11y(page, 'intake review');
+
+  // Eligible without the override reason: refused, with the field named.
+  await page.getByLabel('Rationale').fill('Strong motivation; history incomplete but keen to start.');
+  await page.getByRole('button', { name: 'Sign decision' }).click();
+  await page.locator('#eligibility-overrideReason-error').waitFor();
+  await checkA11y(page, 'eligibility form with error');
+
+  await page.getByLabel('Decision').selectOption('needs_more_information');
+  await page.getByLabel('Rationale').fill('History form incomplete (BP control unsure); need a recent BP reading and the rest of the form.');
+  await page.getByRole('button', { name: 'Sign decision' }).click();
+  await page.getByText('Decision “Needs more information” signed.').waitFor();
+  await page.getByText('Current decision: Needs more information').waitFor();
+  await checkA11y(page, 'eligibility signed');
+});
+
+journey('intake: patient signs a new consent version and downloads the PDF', async ({ newPage, baseUrl, apiAs }) => {
+  // The admin publishes a new version of the telehealth consent: Alex must sign it again.
+  const admin = await apiAs('admin@demo.clinic');
+  const docs = await admin.get<{ items: { id: string; kind: string; status: string; title: string; body: string }[] }>('/api/consent-documents?kind=telehealth');
+  const current = docs.items.find((d) => d.status === 'published')!;
+  const draft = await admin.post<{ id: string }>('/api/consent-documents', { kind: 'telehealth', title: current.title, body: `${current.body}\n\n6. Recording: sessions are never recorded by the clinic.` });
+  await admin.post(`/api/consent-documents/${draft.id}/publish`, {});
+
+  const page = await newPage({ phone: true });
+  await signIn(page, baseUrl, 'patient@demo.clinic');
+  await expectHeading(page, 'My profile');
+  await page.goto(`${baseUrl}/portal/consents`);
+  await expectHeading(page, 'Consent forms');
+  const card = page.locator('section.card').filter({ hasText: 'Telehealth consent' });
+  await card.getByText('New version to sign').waitFor();
+  await checkA11y(page, 'consent forms (phone)');
+  await card.getByRole('button', { name: 'Sign Telehealth consent' }).click();
+  await card.locator('.field__error').first().waitFor();
+  await card.getByLabel('I have read this document and I agree to it').check();
+  await card.getByLabel('Your full legal name').fill('Alexandra Rivera');
+  await card.getByRole('button', { name: 'Sign Telehealth consent' }).click();
+  await card.getByText('Signed', { exact: true }).waitFor();
+  await checkA11y(page, 'consent signed (phone)');
+  const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('link', { name: /Download signed copy of Telehealth consent/ }).click()]);
+  const file = await download.path();
+  const bytes = readFileSync(file);
+  assert.equal(bytes.subarray(0, 5).toString(), '%PDF-', 'the download is a PDF');
+  assert.match(download.suggestedFilename(), /consent-telehealth-v2\.pdf/);
+});
