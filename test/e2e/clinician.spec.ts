@@ -12,12 +12,12 @@ journey('therapist: own patient’s chart, refused Morgan Blake, breaks the glas
   await checkA11y(page, 'therapist patients');
 
   // Search by name, then by date of birth.
-  await page.getByLabel('Name').fill('jam');
+  await page.getByLabel('Name', { exact: true }).fill('jam');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByText('1 patient matches your search.').waitFor();
   assert.deepEqual(await page.locator('table tbody th').allTextContents(), ['Jamie Nguyen']);
   await page.getByRole('button', { name: 'Clear search' }).click();
-  await page.getByLabel('Date of birth').fill('1979-09-30');
+  await page.getByLabel('Date of birth', { exact: true }).fill('1979-09-30');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByText('1 patient matches your search.').waitFor();
   assert.deepEqual(await page.locator('table tbody th').allTextContents(), ['Samuel Okafor']);
