@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'test-results/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'test-results/', 'bench/.scratch/', 'bench/.profiles/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -64,7 +64,8 @@ export class ServerProcess {
       env: process.env,
     });
     const server = new ServerProcess(child);
-    const ready = await server.next(120_000);
+    // Generous: some modules seed large data sets first (directory-search: 100,000 providers).
+    const ready = await server.next(600_000);
     if (ready.type !== 'ready') throw new Error(`bench server sent ${ready.type} before ready`);
     return { server, port: ready.port, request: ready.request, notes: ready.notes };
   }

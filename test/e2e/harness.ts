@@ -89,7 +89,7 @@ export async function checkA11y(page: Page, label: string): Promise<void> {
   const hasAxe = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!hasAxe) await page.addScriptTag({ content: axe.source });
   const violations = await page.evaluate(async () => {
-    const w = window as unknown as { axe: typeof import('axe-core') };
+    const w = window as unknown as { axe: typeof axe };
     const result = await w.axe.run(document, { resultTypes: ['violations'] });
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from './database';
 import { preparedQuery } from './prepared-query';
@@ -12,7 +13,7 @@ interface T {
 let database: Database;
 beforeAll(async () => {
   database = openDatabase({ kind: 'sqlite', file: path.join(mkdtempSync(path.join(tmpdir(), 'pq-')), 'x.sqlite') });
-  const db = database.db as unknown as import('kysely').Kysely<T>;
+  const db = database.db as unknown as Kysely<T>;
   await db.schema.createTable('items').addColumn('id', 'text').addColumn('owner', 'text').addColumn('rank', 'integer').execute();
   await db.insertInto('items').values([
     { id: 'a', owner: 'x', rank: 1 },
@@ -23,12 +24,12 @@ beforeAll(async () => {
 afterAll(async () => database.close());
 
 describe('preparedQuery', () => {
-  const byOwnerAbove = preparedQuery((db: import('kysely').Kysely<T>, owner: string, minRank: number) =>
+  const byOwnerAbove = preparedQuery((db: Kysely<T>, owner: string, minRank: number) =>
     db.selectFrom('items').select(['id']).where('owner', '=', owner).where('rank', '>=', minRank).where('id', '!=', 'zzz').orderBy('id'),
   );
 
   it('binds each call’s arguments into the query compiled once, keeping constant parameters', async () => {
-    const db = database.db as unknown as import('kysely').Kysely<T>;
+    const db = database.db as unknown as Kysely<T>;
     expect(await byOwnerAbove(db, 'x', 1)).toEqual([{ id: 'a' }, { id: 'b' }]);
     expect(await byOwnerAbove(db, 'x', 2)).toEqual([{ id: 'b' }]);
     expect(await byOwnerAbove(db, 'y', 0)).toEqual([{ id: 'c' }]);
@@ -36,14 +37,14 @@ describe('preparedQuery', () => {
   });
 
   it('runs inside a transaction when given one', async () => {
-    const db = database.db as unknown as import('kysely').Kysely<T>;
+    const db = database.db as unknown as Kysely<T>;
     const rows = await db.transaction().execute((trx) => byOwnerAbove(trx, 'y', 3));
     expect(rows).toEqual([{ id: 'c' }]);
   });
 
   it('refuses a query that drops an argument', async () => {
-    const db = database.db as unknown as import('kysely').Kysely<T>;
-    const broken = preparedQuery((k: import('kysely').Kysely<T>, _unused: string) => k.selectFrom('items').select('id'));
+    const db = database.db as unknown as Kysely<T>;
+    const broken = preparedQuery((k: Kysely<T>, _unused: string) => k.selectFrom('items').select('id'));
     await expect(broken(db, 'x')).rejects.toThrow(/every argument/);
   });
 });

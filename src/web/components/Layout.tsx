@@ -87,9 +87,10 @@ function SignOutButton() {
 export function Layout() {
   const { data: me } = useMe();
   const location = useLocation();
-  const [menuOpen, setMenuOpen] = useState(false);
+  // The menu belongs to the page it was opened on: navigating closes it, with no effect needed.
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
+  const menuOpen = menuOpenOn === location.pathname;
   useFocusOnNavigate();
-  useEffect(() => setMenuOpen(false), [location.pathname]);
   const items = navItemsFor(me);
 
   return (
@@ -118,7 +119,7 @@ export function Layout() {
             className="menu-toggle button button--quiet"
             aria-expanded={menuOpen}
             aria-controls="site-nav"
-            onClick={() => setMenuOpen((v) => !v)}
+            onClick={() => setMenuOpenOn(menuOpen ? null : location.pathname)}
           >
             <span className="menu-toggle__icon" aria-hidden="true" />
             Menu

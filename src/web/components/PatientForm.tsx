@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import type { Patient } from '../api/endpoints';
 import { todayIn } from '../lib/format';
 import { ErrorSummary, NO_ERRORS, TextArea, TextField, type FieldErrors, type FormErrors } from './forms';
@@ -77,7 +77,7 @@ interface Props {
   whose?: 'their' | 'your';
 }
 
-export function PatientForm({ form, values, onChange, editable, errors, onSubmit, submitLabel, pending, timeZone, extra, cancel, whose = 'their' }: Props) {
+export function PatientForm({ form, values, onChange, editable, errors, onSubmit, submitLabel, pending, extra, cancel, whose = 'their' }: Props) {
   const set = (f: PatientFormField) => (value: string) => onChange({ ...values, [f]: value });
   const field = (f: PatientFormField, props: Partial<Parameters<typeof TextField>[0]> = {}) =>
     editable.includes(f) ? (

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { ApiError } from '../../../api/client';
 import { acknowledgeAlert, listAlerts, type SafetyAlert } from '../../../api/intake';
 import { useMe } from '../../../api/session';
-import { StatusMessage, TextArea } from '../../../components/forms';
+import { SelectField, StatusMessage, TextArea } from '../../../components/forms';
 import '../../../components/intake/intake.css';
 import { Badge, ErrorNotice, Loading, Page } from '../../../components/Page';
 import { formatInstant } from '../../../lib/format';
@@ -22,14 +22,17 @@ export function AlertsPage() {
       title="Safety alerts"
       lead={admin ? 'Alerts no clinician has acknowledged in time. Contact the care team so someone follows up now.' : 'High-priority alerts for patients on your care team stay open until a clinician acknowledges them and records the follow-up.'}
     >
-      <div role="group" aria-label="Show" className="q-nav">
-        <button type="button" className={`button button--small ${status === 'open' ? 'button--primary' : 'button--secondary'}`} aria-pressed={status === 'open'} onClick={() => setStatus('open')}>
-          Open
-        </button>
-        <button type="button" className={`button button--small ${status === 'acknowledged' ? 'button--primary' : 'button--secondary'}`} aria-pressed={status === 'acknowledged'} onClick={() => setStatus('acknowledged')}>
-          Acknowledged
-        </button>
-      </div>
+      <SelectField
+        form="alerts"
+        name="status"
+        label="Show"
+        value={status}
+        onChange={(v) => setStatus(v === 'acknowledged' ? 'acknowledged' : 'open')}
+        options={[
+          { value: 'open', label: 'Open alerts' },
+          { value: 'acknowledged', label: 'Acknowledged alerts' },
+        ]}
+      />
       <StatusMessage>{message}</StatusMessage>
       {q.isPending ? <Loading /> : q.isError ? <ErrorNotice error={q.error} /> : q.data.items.length === 0 ? (
         <p className="notice notice--info">{status === 'open' ? 'No open alerts.' : 'No acknowledged alerts.'}</p>
