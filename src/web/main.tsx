@@ -13,6 +13,11 @@ import { ManageBookingPage } from './routes/consult/ManageBookingPage';
 import { MyAppointmentsPage } from './routes/patient/MyAppointmentsPage';
 import { MyProfilePage } from './routes/patient/MyProfilePage';
 import { HomePage } from './routes/public/HomePage';
+import { ClinicProfilePage } from './routes/public/ClinicProfilePage';
+import { FindProviderPage } from './routes/public/FindProviderPage';
+import { ProviderProfilePage } from './routes/public/ProviderProfilePage';
+import { DirectoryAdminPage } from './routes/staff/DirectoryAdminPage';
+import { DirectoryProviderEditPage } from './routes/staff/DirectoryProviderEditPage';
 import { NotFoundPage } from './routes/public/NotFoundPage';
 import { SignInPage } from './routes/public/SignInPage';
 import { AuditPage } from './routes/staff/AuditPage';
@@ -70,6 +75,9 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: <HomePage /> },
       { path: '/sign-in', element: <SignInPage /> },
+      { path: '/find', element: <FindProviderPage /> },
+      { path: '/providers/:id', element: <ProviderProfilePage /> },
+      { path: '/clinics/:id', element: <ClinicProfilePage /> },
       { path: '/consult/book', element: <BookConsultationPage /> },
       { path: '/consult/manage', element: <ManageBookingPage /> },
       { path: '/invitation', element: <AcceptInvitationPage /> },
@@ -113,6 +121,8 @@ const router = createBrowserRouter([
             element: <RequireRole roles={['clinic_admin']} />,
             children: [
               { path: 'staff', element: <StaffPage /> },
+              { path: 'directory', element: <DirectoryAdminPage /> },
+              { path: 'directory/providers/:userId', element: <DirectoryProviderEditPage /> },
               { path: 'protocol', element: <ProtocolSettingsPage /> },
               { path: 'consent-documents', element: <ConsentDocumentsPage /> },
               { path: 'instruments', element: <InstrumentsPage /> },

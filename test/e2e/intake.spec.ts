@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { fixtureCountInstrument } from '../../src/core/instruments/test-support/fixture-instrument';
 import { checkA11y, expectHeading, journey, signIn, textOf } from './harness';
 
 /** Issue 4: intake on a phone (resume, crisis panel), alert acknowledgement, eligibility, consent + PDF. */
@@ -93,6 +94,20 @@ journey('intake: prescriber reviews Sam and records an eligibility decision (ove
   await page.getByText('Decision “Needs more information” signed.').waitFor();
   await page.getByText('Current decision: Needs more information').waitFor();
   await checkA11y(page, 'eligibility signed');
+
+  // A goal tied to a measure, set with the patient, shows on the chart.
+  await page.getByRole('button', { name: 'Add a goal' }).click();
+  await page.getByLabel('What do you want to achieve?').fill('Sleep through most nights');
+  await page.getByLabel('How will we know?').fill('PHQ-9 below 10 and sleep diary');
+  await page.getByLabel('By when').fill('2027-06-30');
+  await page.getByLabel('Tie to a questionnaire score (optional)').selectOption('phq-9');
+  await page.getByLabel('Target score (below)').fill('10');
+  await page.getByRole('button', { name: 'Save goal' }).click();
+  await page.getByText('Goal added.').waitFor();
+  await page.getByRole('button', { name: 'Chart', exact: true }).or(page.getByRole('link', { name: 'Chart', exact: true })).click();
+  await page.getByText('Sleep through most nights', { exact: true }).waitFor();
+  assert.ok((await textOf(page, 'main')).includes('PHQ-9 below 10'), 'the goal and its target show on the chart');
+  await checkA11y(page, 'chart with goals');
 });
 
 journey('intake: patient signs a new consent version and downloads the PDF', async ({ newPage, baseUrl, apiAs }) => {
@@ -123,4 +138,45 @@ journey('intake: patient signs a new consent version and downloads the PDF', asy
   const bytes = readFileSync(file);
   assert.equal(bytes.subarray(0, 5).toString(), '%PDF-', 'the download is a PDF');
   assert.match(download.suggestedFilename(), /consent-telehealth-v2\.pdf/);
+});
+
+journey('intake: admin imports a licensed instrument (errors name the field) and edits consent documents; therapist enters a paper PHQ-9', async ({ newPage, baseUrl, apiAs }) => {
+  const page = await newPage();
+  await signIn(page, baseUrl, 'admin@demo.clinic');
+  await expectHeading(page, 'Patients');
+  await page.goto(`${baseUrl}/staff/instruments`);
+  await expectHeading(page, 'Instrument definitions');
+  await checkA11y(page, 'instrument import');
+  const broken = fixtureCountInstrument();
+  broken.bands![1]!.min = 3;
+  await page.getByLabel('…or paste the definition (JSON)').fill(JSON.stringify(broken));
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByText('definition.bands[1].min').waitFor();
+  await checkA11y(page, 'instrument import with errors');
+  await page.getByLabel('…or paste the definition (JSON)').fill(JSON.stringify(fixtureCountInstrument()));
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByText('Imported Weather check (test fixture) version 2.1.0.').waitFor();
+
+  await page.goto(`${baseUrl}/staff/consent-documents`);
+  await expectHeading(page, 'Consent documents');
+  await checkA11y(page, 'consent documents');
+  const privacy = page.locator('section.card').filter({ hasText: 'Notice of privacy practices' });
+  await privacy.getByRole('button', { name: /Start a new version/ }).click();
+  await privacy.getByLabel('Title').waitFor();
+  await checkA11y(page, 'consent draft editor');
+
+  // Paper entry by the therapist.
+  const api = await apiAs('therapist@demo.clinic');
+  const list = await api.get<{ items: { id: string; legalGivenName: string }[] }>('/api/patients?q=nguyen');
+  const jamie = list.items[0]!;
+  const staff = await newPage();
+  await signIn(staff, baseUrl, 'therapist@demo.clinic');
+  await expectHeading(staff, 'Patients');
+  await staff.goto(`${baseUrl}/staff/patients/${jamie.id}/paper`);
+  await expectHeading(staff, 'Enter a paper response');
+  for (let n = 1; n <= 9; n++) await staff.locator(`fieldset#paper-phq9_${n}`).getByLabel(n <= 4 ? 'Several days' : 'Not at all').check();
+  await staff.locator(`fieldset#paper-phq9_4`).getByLabel('Not at all').check();
+  await staff.getByRole('button', { name: 'Save paper response' }).click();
+  await staff.getByText(/Saved Patient Health Questionnaire \(PHQ-9\): total 3/).waitFor();
+  await checkA11y(staff, 'paper entry saved');
 });

@@ -18,7 +18,7 @@ journey('public pages: home, sign-in errors, skip link and keyboard', async ({ n
   const page = await newPage();
   await page.goto(`${baseUrl}/`);
   await expectHeading(page, 'Welcome to Threshold');
-  assert.deepEqual(await navLinks(page), ['Home', 'Sign in']);
+  assert.deepEqual(await navLinks(page), ['Home', 'Find a provider', 'Sign in']);
   await checkA11y(page, 'public home');
 
   // The first Tab stop is the skip link, and it moves focus to the main content.
@@ -96,7 +96,7 @@ journey('sign out returns to sign-in and ends the session', async ({ newPage, ba
   await expectHeading(page, 'Patients');
   await signOut(page);
   await page.getByText('You have signed out.').waitFor();
-  assert.deepEqual(await navLinks(page), ['Home', 'Sign in']);
+  assert.deepEqual(await navLinks(page), ['Home', 'Find a provider', 'Sign in']);
   await checkA11y(page, 'signed out');
   // The session is gone on the server too: a protected page asks for sign-in.
   await page.goto(`${baseUrl}/staff/patients`);

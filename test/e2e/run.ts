@@ -23,6 +23,7 @@ import './front-desk.spec';
 import './consultation.spec';
 import './dosing.spec';
 import './intake.spec';
+import './directory.spec';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -5,7 +5,9 @@ import { IsoDate, IsoInstant, Uuid } from './common.schema';
 
 const codeOf = (vocabulary: readonly VocabularyEntry[]) => Type.Union(vocabulary.map((e) => Type.Literal(e.code)));
 const codeList = (vocabulary: readonly VocabularyEntry[]) => Type.Array(codeOf(vocabulary), { maxItems: vocabulary.length, uniqueItems: true });
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+// Null first: with Ajv's type coercion on, a [number, null] union would turn null into 0
+// (coordinates 0,0; a $0 fee) before trying the null branch.
+const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
 
 export const UsStateCode = Type.Union(US_STATES.map((s) => Type.Literal(s)));
 export const ZipCode = Type.String({ pattern: '^[0-9]{5}(-[0-9]{4})?$' });

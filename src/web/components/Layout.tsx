@@ -14,6 +14,7 @@ interface NavItem {
 export function navItemsFor(me: Me | null | undefined): NavItem[] {
   if (!me) return [
     { to: '/', label: 'Home' },
+    { to: '/find', label: 'Find a provider' },
     { to: '/sign-in', label: 'Sign in' },
   ];
   if (me.role === 'patient')
@@ -35,6 +36,7 @@ export function navItemsFor(me: Me | null | undefined): NavItem[] {
     items.push({ to: '/staff/protocol', label: 'Protocol' });
     items.push({ to: '/staff/consent-documents', label: 'Consent documents' }, { to: '/staff/instruments', label: 'Instruments' });
     items.push({ to: '/staff/staff', label: 'Staff' }, { to: '/staff/audit', label: 'Audit log' }, { to: '/staff/mailbox', label: 'Mailbox' });
+    items.push({ to: '/staff/directory', label: 'Directory' });
   }
   return items;
 }

@@ -172,15 +172,17 @@ describe('public search', () => {
     expect(ids(await search('q=somatic'))).toEqual([a.therapistA.id]);
     // "Medication management" is an approach label, not in the bio.
     expect(ids(await search('q=medication'))).toEqual([a.prescriber.id]);
-    // Prefix on the last term, stemming (survivors → survivor).
-    expect(ids(await search('q=survivor%20integ'))).toEqual([a.therapistA.id]);
+    // Stemming (survivor → survivors), every term must match.
+    expect(ids(await search('q=survivor%20somatic'))).toEqual([a.therapistA.id]);
+    expect(ids(await search('q=survivor%20psychiatrist'))).toEqual([]);
     const both = await search('q=ketamine&zip=90012&sort=relevance');
     expect(both.total).toBe(2);
     expect(both.sort).toBe('relevance');
     // Text, location and filters together.
     expect(ids(await search('q=ketamine&zip=90012&radius=25&routes=iv&inPerson=true'))).toEqual([a.prescriber.id]);
     // Query syntax is never interpreted.
-    expect((await search('q=%22NEAR(%20OR%20*%3A')).total).toBe(0);
+    expect(ids(await search('q=%22somatic%22%20OR%20NEAR(ortiz*%3A'))).toEqual([]);
+    expect(ids(await search('q=somatic%22)%20%7B'))).toEqual([a.therapistA.id]);
   });
 
   it('paginates with a total', async () => {
@@ -253,7 +255,8 @@ describe('public search', () => {
     const c = clinic.json<{ name: string; providers: { id: string }[]; address: { postalCode: string } }>();
     expect(c.name).toBe('Sunset Ketamine Therapy');
     expect(c.address.postalCode).toBe('90013');
-    expect(c.providers.map((x) => x.id).sort()).toEqual([world.users.therapistA.id, world.users.prescriber.id].sort());
+    // The nurse's renewed licence was verified again above.
+    expect(c.providers.map((x) => x.id).sort()).toEqual([world.users.therapistA.id, world.users.prescriber.id, world.users.nurse.id].sort());
     expect((await t.app.inject({ url: '/api/directory/providers/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
   });
 });
@@ -348,9 +351,18 @@ describe('admin editing', () => {
     expect(errorOf(badState).field).toMatch(/^telehealthStates/);
   });
 
-  it('refuses a profile for a front-desk account or a patient', async () => {
+  it('refuses a profile for a front-desk or patient account (400 naming userId)', async () => {
     const res = await put(admin, `/api/directory/manage/providers/${world.users.frontDesk.id}`, profile());
-    expect(res.statusCode).toBe(404);
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res).field).toBe('userId');
+    expect((await put(admin, `/api/directory/manage/providers/${world.users.patientA.id}`, profile())).statusCode).toBe(400);
+    expect((await t.db.selectFrom('directory_providers').select('user_id').where('user_id', 'in', [world.users.frontDesk.id, world.users.patientA.id]).execute())).toEqual([]);
+  });
+
+  it('stores null coordinates and fees as absent, never as 0', async () => {
+    const res = await put(admin, `/api/directory/manage/providers/${world.users.therapistB.id}`, profile({ displayName: 'No Fee', feeMinUsd: null, feeMaxUsd: null, location: null }));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<ManagedProvider>().profile).toMatchObject({ feeMinUsd: null, feeMaxUsd: null, usesClinicLocation: true });
   });
 
   it('uses the ZIP centroid when no coordinates are given, and profiles follow the clinic address', async () => {

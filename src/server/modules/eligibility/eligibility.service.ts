@@ -129,21 +129,22 @@ export function decisionContentHash(content: Record<string, unknown>): string {
  */
 export async function recordEligibility(deps: Deps, actor: SessionActor, patientId: string, body: RecordEligibilityBody, meta: RequestMeta): Promise<EligibilityDecisionDto> {
   if (actor.role !== 'prescriber') {
+    // Other tenants' patients read as not found (and are not named in this tenant's audit).
+    const p = await intakeRepo.findPatientBasics(deps.db, patientId);
+    const crossTenant = !p || p.organization_id !== actor.organizationId;
     await deps.audit.record({
       organizationId: actor.organizationId,
       actorUserId: actor.userId,
       actorRole: actor.role,
-      patientId,
+      patientId: crossTenant ? null : patientId,
       resource: 'patient.eligibility',
       action: 'sign',
       outcome: 'denied',
       ip: meta.ip,
       requestId: meta.requestId,
-      detail: { reason: 'only_prescribers_sign_eligibility' },
+      detail: crossTenant ? { reason: 'no_such_patient', requestedPatientId: patientId } : { reason: 'only_prescribers_sign_eligibility' },
     });
-    // Other tenants' patients still read as not found.
-    const p = await intakeRepo.findPatientBasics(deps.db, patientId);
-    if (!p || p.organization_id !== actor.organizationId) throw new AppError('not_found', 'Patient not found');
+    if (crossTenant) throw new AppError('not_found', 'Patient not found');
     throw new AppError('forbidden', 'Only a prescriber can sign an eligibility decision');
   }
   const id = randomUUID();

@@ -60,7 +60,7 @@ export function getClinicianReview(deps: Deps, actor: SessionActor, patientId: s
         }
       }
       const [scores, alertRows, eligibility, consents, goals] = await Promise.all([
-        loadScoreHistory(db, patientId),
+        loadScoreHistory(db, cipher, patientId),
         intakeRepo.listAlerts(db, { organizationId: actor.organizationId, status: 'open', patientId }),
         loadEligibilityView(deps, db, actor.organizationId, patientId),
         loadPatientConsents(deps, db, actor.organizationId, patientId),

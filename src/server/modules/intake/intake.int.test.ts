@@ -188,6 +188,28 @@ describe('responses and scoring through the API', () => {
     expect(scores.json().items).toEqual([expect.objectContaining({ instrument: 'phq-9', total: 5, band: 'mild', bandLabel: 'Mild' })]);
   });
 
+  it('two devices saving at once continue one draft (no duplicate drafts, no lost answers)', async () => {
+    const p = await freshPatient();
+    const url = `/api/patients/${p.id}/responses`;
+    const saves = await Promise.all(
+      PHQ_IDS.map((id) => p.as('POST', url, { instrument: 'phq-9', answers: { [id]: 1 }, complete: false })),
+    );
+    expect(saves.map((r) => r.statusCode)).toEqual(PHQ_IDS.map(() => 200));
+    expect(new Set(saves.map((r) => r.json().id)).size).toBe(1);
+    const drafts = await p.as('GET', `${url}?status=in_progress`);
+    expect(drafts.json().items).toHaveLength(1);
+    expect(Object.keys(drafts.json().items[0].answers).sort()).toEqual([...PHQ_IDS].sort());
+    // item 9 = 1 was among them: exactly one alert.
+    expect(await t.db.selectFrom('safety_alerts').select('id').where('patient_id', '=', p.id).execute()).toHaveLength(1);
+  });
+
+  it('a patient always enters as "portal", whatever they claim', async () => {
+    const p = await freshPatient();
+    await p.as('POST', `/api/patients/${p.id}/responses`, { instrument: 'pgic', answers: { pgic_1: 2 }, complete: false, entryMode: 'paper' });
+    const row = await t.db.selectFrom('questionnaire_responses').select('entry_mode').where('patient_id', '=', p.id).executeTakeFirstOrThrow();
+    expect(row.entry_mode).toBe('portal');
+  });
+
   it('reports response and remission against the baseline', async () => {
     const p = await freshPatient();
     const url = `/api/patients/${p.id}/responses`;
@@ -196,6 +218,16 @@ describe('responses and scoring through the API', () => {
     await p.as('POST', url, { instrument: 'phq-9', answers: phqAnswers(4), complete: true });
     const res = await p.as('GET', `/api/patients/${p.id}/scores`);
     expect(res.json().outcomes).toEqual([expect.objectContaining({ instrument: 'phq-9', baseline: 18, current: 4, response: true, remission: true })]);
+  });
+
+  it('AUDIT: the "step up one zone" rule shows as the adjusted band', async () => {
+    const p = await freshPatient();
+    // total 10 (zone II); item 9 = 4 (injury in the last year) steps up to zone III.
+    const answers = { audit_1: 2, audit_2: 1, audit_3: 1, audit_4: 0, audit_5: 0, audit_6: 0, audit_7: 1, audit_8: 1, audit_9: 4, audit_10: 0 };
+    const res = await p.as('POST', `/api/patients/${p.id}/responses`, { instrument: 'audit', answers, complete: true });
+    expect(res.json().score).toMatchObject({ total: 10, band: 'zone-2', adjustedBand: 'zone-3' });
+    const scores = await get('therapistA', `/api/patients/${p.id}/scores`);
+    expect(scores.json().items[0]).toMatchObject({ instrument: 'audit', band: 'zone-2', adjustedBand: 'zone-3' });
   });
 
   it('staff enter a paper response; the entry mode and date are kept', async () => {
@@ -562,6 +594,21 @@ describe('eligibility', () => {
     expect(body.latestScores).toEqual([expect.objectContaining({ instrument: 'phq-9', total: 13, band: 'moderate' })]);
     expect(body.eligibility.contraindications.flags.map((f: { ruleId: string }) => f.ruleId)).toEqual(expect.arrayContaining(['pregnancy', 'phq9-item9-positive']));
     expect(body.openAlerts).toHaveLength(1);
+  });
+
+  it('the decision\'s own validUntil ends eligibility', async () => {
+    const p = await withHistory();
+    const validUntil = new Date(t.clock.now.getTime() + 86_400_000).toISOString();
+    const past = await decide('prescriber', p.id, { decision: 'eligible', rationale: 'All clear after review of history.', validUntil: t.clock.now.toISOString() });
+    expect(errorOf(past).field).toBe('validUntil');
+    expect((await decide('prescriber', p.id, { decision: 'eligible', rationale: 'All clear after review of history.', validUntil })).statusCode).toBe(201);
+    await expect(assertEligibleForDosing(t.db, p.id, { now: t.clock.now })).resolves.toBeUndefined();
+    await expect(assertEligibleForDosing(t.db, p.id, { now: new Date(t.clock.now.getTime() + 2 * 86_400_000) })).rejects.toMatchObject({
+      code: 'conflict',
+      options: { field: 'patientId' },
+    });
+    const view = await get('prescriber', `/api/patients/${p.id}/eligibility`);
+    expect(view.json().current).toMatchObject({ decision: 'eligible', expiresAt: validUntil, expired: false, allowsDosing: true });
   });
 
   it('an expiry from the clinic setting ends eligibility', async () => {

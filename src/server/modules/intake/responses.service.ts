@@ -286,7 +286,7 @@ export function listPatientResponses(deps: Deps, actor: SessionActor, patientId:
 }
 
 /** Scores (oldest first) and, per instrument with outcome criteria, baseline vs latest. */
-export async function loadScoreHistory(db: Kysely<DB>, patientId: string): Promise<ScoreHistory> {
+export async function loadScoreHistory(db: Kysely<DB>, cipher: FieldCipher, patientId: string): Promise<ScoreHistory> {
   const rows = (await repo.listSubmittedResponses(db, patientId)).filter((r) => r.score_status === 'scored');
   const items: ScoreEntry[] = [];
   const byInstrument = new Map<string, { def: InstrumentDefinition | null; totals: number[] }>();
@@ -301,7 +301,10 @@ export async function loadScoreHistory(db: Kysely<DB>, patientId: string): Promi
       total: r.score_total,
       band: r.score_band,
       bandLabel: band?.label ?? null,
-      adjustedBand: null,
+      // AUDIT's "step up one zone" rule: the adjusted band lives in the encrypted score detail.
+      adjustedBand: def?.indicators?.some((i) => i.escalateBand) && r.score_detail_enc
+        ? (cipher.decryptJson<ScoreResult>(r.score_detail_enc, scoreContext(r.id)).adjustedBand?.id ?? null)
+        : null,
       status: r.score_status ?? 'scored',
       entryMode: r.entry_mode,
       submittedAt: r.submitted_at ?? r.updated_at,
@@ -323,5 +326,5 @@ export async function loadScoreHistory(db: Kysely<DB>, patientId: string): Promi
 }
 
 export function getScores(deps: Deps, actor: SessionActor, patientId: string, meta: RequestMeta): Promise<ScoreHistory> {
-  return withPatientAccess(deps, actor, patientId, 'clinical', 'read', meta, () => loadScoreHistory(deps.db, patientId), { view: 'scores' });
+  return withPatientAccess(deps, actor, patientId, 'clinical', 'read', meta, () => loadScoreHistory(deps.db, cipherOf(deps), patientId), { view: 'scores' });
 }

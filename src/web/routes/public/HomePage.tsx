@@ -34,7 +34,10 @@ export function HomePage() {
         </section>
         <section className="card" aria-labelledby="home-directory">
           <h2 id="home-directory">Find a provider</h2>
-          <p>A directory of clinics and providers is on its way.</p>
+          <p>Search clinicians offering ketamine-assisted psychotherapy near you, with verified licences.</p>
+          <p>
+            <Link to="/find">Find a provider</Link>
+          </p>
         </section>
       </div>
     </Page>

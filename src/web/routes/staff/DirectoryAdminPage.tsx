@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { US_STATES } from '../../../core/directory/vocabulary';
 import { ApiError } from '../../api/client';
@@ -88,7 +88,6 @@ function ClinicListingForm({ listing }: { listing: ClinicListing | null }) {
   const [form, setForm] = useState<ClinicForm>(() => formOf(listing, ''));
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [saved, setSaved] = useState('');
-  useEffect(() => setForm(formOf(listing, '')), [listing]);
   const set = <K extends keyof ClinicForm>(k: K) => (v: ClinicForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const mutation = useMutation({
     mutationFn: putClinicListing,

@@ -6,6 +6,7 @@ import { ApiError } from '../../api/client';
 import { breakGlass, getPatient, listStaff, setCareTeam, type Me, type Patient } from '../../api/endpoints';
 import { useMe } from '../../api/session';
 import { CareTeamPicker } from '../../components/CareTeamPicker';
+import { GoalsPanel } from '../../components/intake/GoalsPanel';
 import { Checkbox, ErrorSummary, formErrorsFrom, NO_ERRORS, StatusMessage, TextArea, type FormErrors } from '../../components/forms';
 import { Badge, ErrorNotice, Loading, Page } from '../../components/Page';
 import { CareTeamList, PatientDetails } from '../../components/PatientDetails';
@@ -126,6 +127,11 @@ function Chart({ patient, me }: { patient: Patient; me: Me }) {
       ) : null}
       <PatientDetails patient={patient} timeZone={me.timeZone} />
       {isAdmin ? <CareTeamEditor patient={patient} me={me} /> : <CareTeamList patient={patient} />}
+      {clinicalRole ? (
+        <section className="card" aria-label="Treatment goals">
+          <GoalsPanel patientId={patient.id} />
+        </section>
+      ) : null}
     </Page>
   );
 }

@@ -35,7 +35,7 @@ function ConsentCard({ item, patientId, timeZone }: { item: PatientConsents['ite
   const sign = useMutation({
     mutationFn: () => signConsent(patientId, { documentId: item.current!.id, typedName: name, agree: true, textSha256: item.current!.textSha256 }),
     onSuccess: async () => {
-      setDone(`Signed. Thank you — you can download your copy below.`);
+      setDone(`Signed. Thank you — your signed copy is ready to download.`);
       await queryClient.invalidateQueries({ queryKey: ['consents', patientId] });
     },
     onError: (error) => {

@@ -177,7 +177,6 @@ function Runner({ q, patientId, initialAnswers, initialResponseId }: { q: Questi
   const group = q.groups[step]!;
   return (
     <Page title={q.title} lead={q.recallPeriod ? `Thinking about the ${q.recallPeriod}.` : undefined}>
-      {crisisPanel}
       {resumed && step === firstIncompleteStep(q, initialAnswers) ? <p className="notice notice--info">Welcome back — we kept your answers so far.</p> : null}
       <div className="q-progress">
         <p id="q-progress-label">
@@ -202,6 +201,8 @@ function Runner({ q, patientId, initialAnswers, initialResponseId }: { q: Questi
           .map((item) => (
             <QuestionItem key={item.id} idPrefix="q" item={item} value={answers[item.id]} error={errors[item.id] || undefined} onChange={(v) => change(item.id, v ?? null, item.kind)} />
           ))}
+        {/* Right below the questions, where the patient is looking when they answer. */}
+        {crisisPanel}
         <div className="q-nav">
           {step > 0 ? (
             <button type="button" className="button button--secondary" onClick={() => setStep(step - 1)}>
