@@ -130,6 +130,7 @@ async function baseline(): Promise<{ steady: Stats; burst: Stats }> {
     if (m[2] === 'stream') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.socket?.setNoDelay(true);
+      res.flushHeaders();
       listeners.set(m[1]!, res);
       return;
     }

@@ -40,6 +40,7 @@ import { QuestionnairePage } from './routes/patient/intake/QuestionnairePage';
 import { AlertsPage } from './routes/staff/intake/AlertsPage';
 import { ConsentDocumentsPage } from './routes/staff/intake/ConsentDocumentsPage';
 import { InstrumentsPage } from './routes/staff/intake/InstrumentsPage';
+import { IntakeSettingsPage } from './routes/staff/intake/IntakeSettingsPage';
 import { IntakeReviewPage } from './routes/staff/intake/IntakeReviewPage';
 import { PaperEntryPage } from './routes/staff/intake/PaperEntryPage';
 import './styles.css';
@@ -126,6 +127,7 @@ const router = createBrowserRouter([
               { path: 'protocol', element: <ProtocolSettingsPage /> },
               { path: 'consent-documents', element: <ConsentDocumentsPage /> },
               { path: 'instruments', element: <InstrumentsPage /> },
+              { path: 'intake-settings', element: <IntakeSettingsPage /> },
               { path: 'audit', element: <AuditPage /> },
               { path: 'mailbox', element: <MailboxPage /> },
               { path: 'mailbox/:id', element: <MailboxMessagePage /> },

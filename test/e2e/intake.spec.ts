@@ -165,6 +165,17 @@ journey('intake: admin imports a licensed instrument (errors name the field) and
   await privacy.getByLabel('Title').waitFor();
   await checkA11y(page, 'consent draft editor');
 
+  await page.goto(`${baseUrl}/staff/intake-settings`);
+  await expectHeading(page, 'Intake settings');
+  await checkA11y(page, 'intake settings');
+  await page.getByLabel('Level of Pregnant or possibly pregnant').selectOption('absolute');
+  await page.getByRole('button', { name: 'Save intake settings' }).click();
+  await page.getByText('Intake settings saved.').waitFor();
+  const saved = await (await apiAs('admin@demo.clinic')).get<{ contraindicationRules: { id: string; level: string }[] }>('/api/intake/settings');
+  assert.equal(saved.contraindicationRules.find((r) => r.id === 'pregnancy')?.level, 'absolute');
+  await page.getByRole('button', { name: 'Reset rules to the defaults' }).click();
+  await page.getByText('Contraindication rules reset to the bundled defaults.').waitFor();
+
   // Paper entry by the therapist.
   const api = await apiAs('therapist@demo.clinic');
   const list = await api.get<{ items: { id: string; legalGivenName: string }[] }>('/api/patients?q=nguyen');

@@ -56,3 +56,23 @@ export const updateGoal = (patientId: string, goalId: string, body: UpdateGoalBo
 
 export const listImportedInstruments = () => api<Static<typeof ImportedInstrumentList>>('/api/questionnaires/imported');
 export const importInstrument = (definition: unknown) => api<Questionnaire>('/api/questionnaires', { method: 'POST', body: { definition } });
+
+export interface RuleSummary {
+  id: string;
+  title: string;
+  level: 'absolute' | 'relative' | 'informational';
+  category: string;
+  enabled: boolean;
+  reason: string;
+  source: { citation: string; status: string };
+  [key: string]: unknown;
+}
+export interface IntakeSettingsDto {
+  alertEscalationMinutes: number;
+  eligibilityValidDays: number | null;
+  contraindicationRules: RuleSummary[];
+  usingDefaultRules: boolean;
+}
+export const getIntakeSettings = () => api<IntakeSettingsDto>('/api/intake/settings');
+export const updateIntakeSettings = (body: { alertEscalationMinutes?: number; eligibilityValidDays?: number | null; contraindicationRules?: RuleSummary[] | null }) =>
+  api<IntakeSettingsDto>('/api/intake/settings', { method: 'PATCH', body });

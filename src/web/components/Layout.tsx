@@ -34,7 +34,7 @@ export function navItemsFor(me: Me | null | undefined): NavItem[] {
   if (me.role === 'nurse' || me.role === 'prescriber' || me.role === 'therapist' || me.role === 'clinic_admin') items.push({ to: '/staff/alerts', label: 'Alerts' });
   if (me.role === 'clinic_admin') {
     items.push({ to: '/staff/protocol', label: 'Protocol' });
-    items.push({ to: '/staff/consent-documents', label: 'Consent documents' }, { to: '/staff/instruments', label: 'Instruments' });
+    items.push({ to: '/staff/consent-documents', label: 'Consent documents' }, { to: '/staff/instruments', label: 'Instruments' }, { to: '/staff/intake-settings', label: 'Intake settings' });
     items.push({ to: '/staff/staff', label: 'Staff' }, { to: '/staff/audit', label: 'Audit log' }, { to: '/staff/mailbox', label: 'Mailbox' });
     items.push({ to: '/staff/directory', label: 'Directory' });
   }

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { BoundingBox } from '../../../core/directory/geo';
-import { scoreHighlightedMatches } from '../../../core/directory/ranking';
+import { scoreMatches } from '../../../core/directory/ranking';
 import { boundingBoxSqlRanges } from '../../../core/directory/geo';
 import type { Dialect } from '../../db/database';
 import type { DB, DirectoryClinicsTable, DirectoryProvidersTable, Role } from '../../db/schema';
@@ -77,6 +77,8 @@ export interface SearchFilters {
 }
 
 export interface TextQuery {
+  /** The search terms (for ranking). */
+  terms: readonly string[];
   /** FTS5 MATCH expression (SQLite). */
   fts: string;
   /** to_tsquery expression (PostgreSQL). */
@@ -122,18 +124,17 @@ function filterSql(f: SearchFilters, box: BoundingBox | null): RawBuilder<unknow
   return sql.join(parts, sql` and `);
 }
 
-/** Marks matched words in highlight(): a control character no profile text contains. */
-export const HIT_OPEN = '\u0001';
-const HIGHLIGHTS = sql`highlight(directory_provider_fts, 0, char(1), '') as hl_name,
-  highlight(directory_provider_fts, 1, char(1), '') as hl_keywords,
-  highlight(directory_provider_fts, 2, char(1), '') as hl_bio`;
-type HighlightRow = CandidateRow & { hl_name: string | null; hl_keywords: string | null; hl_bio: string | null };
+// The text columns come with each match (same row read as the filters): ranking counts
+// term hits in them in JS. FTS5's highlight() would re-read and re-tokenize every match
+// (measured +5 ms per query at 100k) and bm25() scans whole doclists (see ranking.ts).
+const TEXT_COLUMNS = sql`directory_providers.search_keywords as tx_keywords, directory_providers.bio as tx_bio`;
+type TextRow = CandidateRow & { tx_keywords: string; tx_bio: string };
 
-/** Text score from highlighted hits (see core/directory/ranking.ts for why not bm25()). */
-function scored(rows: HighlightRow[]): CandidateRow[] {
-  const scores = scoreHighlightedMatches(
-    rows.map((r) => ({ name: r.hl_name, keywords: r.hl_keywords, bio: r.hl_bio })),
-    HIT_OPEN,
+/** Text score of each match (see core/directory/ranking.ts for why not bm25()). */
+function scored(rows: TextRow[], terms: readonly string[]): CandidateRow[] {
+  const scores = scoreMatches(
+    rows.map((r) => ({ name: r.display_name, keywords: r.tx_keywords, bio: r.tx_bio })),
+    terms,
   );
   return rows.map((r, i) => ({ user_id: r.user_id, display_name: r.display_name, latitude: r.latitude, longitude: r.longitude, score: scores[i]! }));
 }
@@ -173,11 +174,11 @@ export async function findCandidatesInBox(
       where ${where} and search_vector @@ q`.execute(db);
     return { rows, plan: 'pg gin+btree' };
   }
-  const { rows } = await sql<HighlightRow>`select directory_providers.user_id, directory_providers.display_name,
-      directory_providers.latitude, directory_providers.longitude, null as score, ${HIGHLIGHTS}
+  const { rows } = await sql<TextRow>`select directory_providers.user_id, directory_providers.display_name,
+      directory_providers.latitude, directory_providers.longitude, null as score, ${TEXT_COLUMNS}
     from ${FTS_JOIN}
     where directory_provider_fts match ${text.fts} and ${where}`.execute(db);
-  return { rows: scored(rows), plan: 'fts5 cells+facets' };
+  return { rows: scored(rows, text.terms), plan: 'fts5 cells+facets' };
 }
 
 /**
@@ -188,7 +189,7 @@ export async function findPageWithoutLocation(
   db: Kysely<DB>,
   dialect: Dialect,
   filters: SearchFilters,
-  query: { tsquery: string | null; fts: string | null },
+  query: { tsquery: string | null; fts: string | null; terms: readonly string[] },
   limit: number,
   offset: number,
 ): Promise<{ rows: CandidateRow[]; total: number }> {
@@ -206,10 +207,10 @@ export async function findPageWithoutLocation(
   }
   if (dialect === 'sqlite' && query.fts && query.tsquery) {
     // Ranking nationwide needs every match scored: the slow case, measured by the bench.
-    const { rows } = await sql<HighlightRow>`select directory_providers.user_id, directory_providers.display_name,
-        directory_providers.latitude, directory_providers.longitude, null as score, ${HIGHLIGHTS}
+    const { rows } = await sql<TextRow>`select directory_providers.user_id, directory_providers.display_name,
+        directory_providers.latitude, directory_providers.longitude, null as score, ${TEXT_COLUMNS}
       from ${FTS_JOIN} where directory_provider_fts match ${query.fts} and ${where}`.execute(db);
-    const all = scored(rows).sort(
+    const all = scored(rows, query.terms).sort(
       (a, b) => (b.score ?? 0) - (a.score ?? 0) || a.display_name.localeCompare(b.display_name) || (a.user_id < b.user_id ? -1 : 1),
     );
     return { rows: all.slice(offset, offset + limit), total: all.length };

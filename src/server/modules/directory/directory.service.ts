@@ -277,7 +277,7 @@ export async function searchProviders(
   if (origin) {
     const box = boundingBoxForRadius(origin, radiusMiles);
     const fts = ftsQueryOf({ ...facets, terms, cells: cellTokensCoveringBox(box) });
-    const { rows, plan } = await repo.findCandidatesInBox(deps.db, dialect, box, filters, text && fts ? { tsquery: text.tsquery, fts } : null);
+    const { rows, plan } = await repo.findCandidatesInBox(deps.db, dialect, box, filters, text && fts ? { terms, tsquery: text.tsquery, fts } : null);
     const ranked = rankCandidates(
       rows.map((r) => ({ id: r.user_id, name: r.display_name, latitude: r.latitude, longitude: r.longitude, textScore: r.score === null ? null : Number(r.score) })),
       { center: origin, radiusMiles, sort },
@@ -291,7 +291,7 @@ export async function searchProviders(
   } else {
     radiusMiles = 0;
     const fts = ftsQueryOf({ ...facets, terms, cells: [] });
-    const { rows, total: count } = await repo.findPageWithoutLocation(deps.db, dialect, filters, { tsquery: text?.tsquery ?? null, fts }, limit, offset);
+    const { rows, total: count } = await repo.findPageWithoutLocation(deps.db, dialect, filters, { tsquery: text?.tsquery ?? null, fts, terms }, limit, offset);
     total = count;
     pageIds = rows.map((r) => ({ id: r.user_id, distanceMiles: null }));
   }
