@@ -495,3 +495,34 @@ describe('clinic protocol storage', () => {
     expect((await get('patientA', '/api/protocol')).statusCode).toBe(403);
   });
 });
+
+describe('concurrent batches (group commit)', () => {
+  it('the same key posted concurrently is stored once; a batch for an ended session fails alone', async () => {
+    const { createDosingAppointment } = await import('../../../../test/helpers/dosing-world');
+    const appt = await createDosingAppointment(t.db, world.org.id, world.patientA.id, world.users.prescriber.id, world.chair, t.clock.now);
+    const live = await openSession(appt);
+    const appt2 = await createDosingAppointment(t.db, world.org.id, world.patientA.id, world.users.prescriber.id, world.chair, t.clock.now);
+    const ended = await openSession(appt2);
+    expect((await send('nurse', 'POST', `/api/sessions/${ended.id}/transition`, { to: 'aborted', reason: 'Patient unwell on arrival' })).statusCode).toBe(200);
+
+    const k = key();
+    const readings = [{ at: iso(-5000), hr: 70 }, { at: iso(-4000), hr: 71 }];
+    const results = await Promise.all([
+      ...Array.from({ length: 5 }, () => vitals('nurse', live.id, readings, k)),
+      vitals('nurse', ended.id, [{ at: iso(), hr: 70 }]),
+      vitals('nurse', live.id, [{ at: iso(-3000), hr: 72 }]),
+    ]);
+    const same = results.slice(0, 5).map((r) => r.json<VitalsBatchResult>());
+    expect(results.slice(0, 5).every((r) => r.statusCode === 200)).toBe(true);
+    for (const r of same) expect(r.accepted).toEqual(same[0]!.accepted);
+    expect(same.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(results[5]!.statusCode).toBe(409);
+    expect(results[6]!.statusCode).toBe(200);
+    const stored = (await get('nurse', `/api/sessions/${live.id}/vitals`)).json<{ items: { seq: number }[]; eventSeq: number }>();
+    expect(stored.items).toHaveLength(3);
+    // Sequence numbers have no gaps: the stream can always resume.
+    const seqs = stored.items.map((i) => i.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual([2, 3, 4]);
+    expect(stored.eventSeq).toBe(4);
+  });
+});

@@ -10,6 +10,7 @@ import type {
   SessionNotesTable,
   VitalReadingsTable,
 } from '../../db/schema';
+import { findAppointmentView, updateAppointment } from '../scheduling/scheduling.repository';
 
 /** Only this file (and its siblings' repositories) touch Kysely; no business rules here. */
 
@@ -81,30 +82,12 @@ export function findPatientContact(db: Kysely<DB>, id: string) {
     .executeTakeFirst();
 }
 
-/**
- * A dosing appointment as this module needs it. Reads the scheduling tables (issue 3);
- * the scheduling module exposes no repository function for this yet.
- */
-export function findAppointment(db: Kysely<DB>, id: string) {
-  return db
-    .selectFrom('appointments as a')
-    .leftJoin('rooms as r', 'r.id', 'a.room_id')
-    .leftJoin('users as c', 'c.id', 'a.clinician_id')
-    .select([
-      'a.id',
-      'a.organization_id',
-      'a.kind',
-      'a.status',
-      'a.patient_id',
-      'a.room_id',
-      'a.start_at',
-      'a.end_at',
-      'r.name as room_name',
-      'c.display_name as clinician_name',
-    ])
-    .where('a.id', '=', id)
-    .executeTakeFirst();
-}
+/** A dosing appointment, through the scheduling module's repository (issue 3). */
+export const findAppointment = (db: Kysely<DB>, id: string) => findAppointmentView(db, id);
+
+/** Keep the appointment's status in step with the session (scheduling's repository does the write). */
+export const setAppointmentStatus = (db: Kysely<DB>, id: string, status: 'checked_in' | 'in_progress' | 'completed', at: string) =>
+  updateAppointment(db, id, { status, updated_at: at });
 
 /** Dosing appointments of a clinic in [fromIso, toIso) that have no session yet. */
 export function findDosingAppointmentsWithoutSession(db: Kysely<DB>, organizationId: string, fromIso: string, toIso: string) {

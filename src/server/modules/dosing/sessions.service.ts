@@ -324,6 +324,8 @@ export async function transition(
           { kind: 'state', data: { sessionId: id, patientId: session.patient_id, from, state: to, at, overridden: decision.overridden } },
         ]);
         if (to === 'discharged') mailQueued = await queueAftercare(ctx, trx, session, dischargeRoutes);
+        const appointmentStatus = to === 'checked-in' ? 'checked_in' : to === 'dosing' ? 'in_progress' : to === 'discharged' ? 'completed' : null;
+        if (appointmentStatus) await repo.setAppointmentStatus(trx, session.appointment_id, appointmentStatus, at);
       });
       ctx.live.publishCommitted(events);
       if (mailQueued) deps.outbox.nudge();
