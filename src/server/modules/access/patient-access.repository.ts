@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { preparedQuery } from '../../db/prepared-query';
-import type { DB } from '../../db/schema';
+import type { DB, PatientRow } from '../../db/schema';
 
 const accessFacts = preparedQuery((db: Kysely<DB>, patientId: string, userId: string, nowIso: string) =>
   db
     .selectFrom('patients as p')
+    .selectAll('p')
     .select((eb) => [
-      'p.organization_id',
       eb
         .exists(
           eb
@@ -27,12 +27,23 @@ const accessFacts = preparedQuery((db: Kysely<DB>, patientId: string, userId: st
     .where('p.id', '=', patientId),
 );
 
-/** Everything the policy needs about one patient and one actor, in one query (compiled once: every chart read runs it). */
+/**
+ * Everything the policy needs about one patient and one actor, in one query (compiled
+ * once: every chart read runs it). It returns the patient's row too, so a chart read
+ * that is allowed does not read it again.
+ */
 export async function findPatientAccessFacts(db: Kysely<DB>, patientId: string, userId: string, nowIso: string) {
   const [row] = await accessFacts(db, patientId, userId, nowIso);
   if (!row) return undefined;
-  const breakGlassUntil = (row.break_glass_until as string | null) ?? null;
-  return { organizationId: row.organization_id, onTeam: Boolean(row.on_team), breakGlass: breakGlassUntil !== null, breakGlassUntil };
+  const { on_team, break_glass_until, ...patient } = row;
+  const breakGlassUntil = (break_glass_until as string | null) ?? null;
+  return {
+    organizationId: patient.organization_id,
+    onTeam: Boolean(on_team),
+    breakGlass: breakGlassUntil !== null,
+    breakGlassUntil,
+    patient: patient as PatientRow,
+  };
 }
 
 export async function insertBreakGlassGrant(

@@ -6,6 +6,7 @@ import {
   type AccessVia,
   type PatientResource,
 } from '../../../core/access/policy';
+import type { PatientRow } from '../../db/schema';
 import type { Deps } from '../../deps';
 import { AppError } from '../../http/errors';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
@@ -23,6 +24,8 @@ const DENY_MESSAGES = {
 export interface AccessGrant {
   readonly via: AccessVia;
   readonly breakGlassUntil: string | null;
+  /** The patient's row as read for the access decision (same request, same instant). */
+  readonly patient: PatientRow;
 }
 
 /**
@@ -74,7 +77,7 @@ export async function withPatientAccess<T>(
     throw new AppError(decision.status === 404 ? 'not_found' : 'forbidden', DENY_MESSAGES[decision.reason]);
   }
   const breakGlass = decision.via === 'break_glass';
-  const grant: AccessGrant = { via: decision.via, breakGlassUntil: breakGlass ? facts.breakGlassUntil : null };
+  const grant: AccessGrant = { via: decision.via, breakGlassUntil: breakGlass ? facts.breakGlassUntil : null, patient: facts.patient };
   if (action === 'read') {
     const audited = deps.audit.record({ ...base, outcome: 'allowed', breakGlass, detail: detail ?? null });
     const [result] = await Promise.all([work(decision.via, grant), audited]);

@@ -89,6 +89,7 @@ describe('the whole session over HTTP', () => {
     const after = ok.json<{ session: SessionView }>().session;
     expect(after.state).toBe('checked-in');
     expect(after.baselineVitals).toMatchObject({ sbp: 128, dbp: 82 });
+    expect((await t.db.selectFrom('appointments').select('status').where('id', '=', world.appointmentId).executeTakeFirstOrThrow()).status).toBe('checked_in');
   });
 
   it('a transition out of order is refused with a reason', async () => {
@@ -299,6 +300,8 @@ describe('the whole session over HTTP', () => {
     expect(done.session.state).toBe('discharged');
     expect(done.session.transitions.at(-1)).toMatchObject({ to: 'discharged', reason: 'Fully recovered at 60 min; examined by me', overriddenReasons: [expect.objectContaining({ code: 'observation-time-not-met' })] });
 
+    const appt = await t.db.selectFrom('appointments').select('status').where('id', '=', world.appointmentId).executeTakeFirstOrThrow();
+    expect(appt.status).toBe('completed');
     const mail = await t.db.selectFrom('outbox').selectAll().where('kind', '=', 'dosing-aftercare').execute();
     expect(mail).toHaveLength(1);
     expect(mail[0]!.to_address).toBe('ada.patient@test.example');

@@ -228,7 +228,9 @@ export async function createPatient(deps: Deps, actor: SessionActor, body: Creat
 }
 
 export function getPatient(deps: Deps, actor: SessionActor, id: string, meta: RequestMeta): Promise<Patient> {
-  return withPatientAccess(deps, actor, id, 'demographics', 'read', meta, (via, grant) => loadPatient(deps.db, id, via, grant.breakGlassUntil));
+  return withPatientAccess(deps, actor, id, 'demographics', 'read', meta, async (via, grant) =>
+    toDto(grant.patient, await repo.findCareTeam(deps.db, id), via, grant.breakGlassUntil),
+  );
 }
 
 export function updatePatient(

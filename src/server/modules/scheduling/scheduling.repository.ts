@@ -129,38 +129,55 @@ export function findHolidays(db: Kysely<DB>, organizationId: string, fromDate: s
 /**
  * Non-cancelled appointments touching any of the resources between two instants
  * (padded by the caller for buffers). Reads clinician, room and nurse columns.
+ *
+ * One query per column, each driven by that column's (resource, start_at) index, merged
+ * and ordered by start here. A single `clinician_id IN … OR room_id IN … OR nurse_id IN …`
+ * with `organization_id = ?` made both planners fall back to the clinic-wide
+ * (organization_id, start_at) index and read every appointment of the clinic (SQLite:
+ * ~10 ms for one clinician among 17,000 appointments; ~0.1 ms this way). The clinic is
+ * checked on the rows (resource ids are UUIDs, so it only guards against a stray id).
  */
-export function findBlockingAppointments(
+export async function findBlockingAppointments(
   db: Kysely<DB>,
   organizationId: string,
   resourceIds: readonly string[],
   fromIso: string,
   toIso: string,
 ) {
-  if (resourceIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('appointments')
-    .select([
-      'id',
-      'kind',
-      'status',
-      'clinician_id',
-      'room_id',
-      'nurse_id',
-      'patient_id',
-      'start_at',
-      'end_at',
-      'buffer_before_minutes',
-      'buffer_after_minutes',
-    ])
-    .where('organization_id', '=', organizationId)
-    .where('status', '!=', 'cancelled')
-    .where('end_at', '>', fromIso)
-    .where('start_at', '<', toIso)
-    .where((eb) =>
-      eb.or([eb('clinician_id', 'in', resourceIds), eb('room_id', 'in', resourceIds), eb('nurse_id', 'in', resourceIds)]),
-    )
-    .execute();
+  if (resourceIds.length === 0) return [];
+  const byColumn = (column: 'clinician_id' | 'room_id' | 'nurse_id') =>
+    db
+      .selectFrom('appointments')
+      .select([
+        'id',
+        'organization_id',
+        'kind',
+        'status',
+        'clinician_id',
+        'room_id',
+        'nurse_id',
+        'patient_id',
+        'start_at',
+        'end_at',
+        'buffer_before_minutes',
+        'buffer_after_minutes',
+      ])
+      .where(column, 'in', resourceIds)
+      .where('start_at', '<', toIso)
+      .where('end_at', '>', fromIso)
+      .where('status', '!=', 'cancelled')
+      .execute();
+  const parts = await Promise.all([byColumn('clinician_id'), byColumn('room_id'), byColumn('nurse_id')]);
+  const seen = new Set<string>();
+  const rows = [];
+  for (const part of parts) {
+    for (const { organization_id, ...row } of part) {
+      if (organization_id !== organizationId || seen.has(row.id)) continue;
+      seen.add(row.id);
+      rows.push(row);
+    }
+  }
+  return rows.sort((a, b) => (a.start_at < b.start_at ? -1 : a.start_at > b.start_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export function findPatientAppointmentsBetween(db: Kysely<DB>, patientId: string, fromIso: string, toIso: string) {
