@@ -60,9 +60,11 @@ export class SqliteWorkerAuditLog implements AuditLog {
         },
         waiter: { resolve, reject },
       });
-      if (!this.scheduled) {
+      // One batch in flight at a time: while the writer commits (fsync), new rows wait
+      // here and travel together in the next message when it answers. Same latency (the
+      // writer is busy anyway), far fewer messages.
+      if (!this.scheduled && this.inFlight.size === 0) {
         this.scheduled = true;
-        // Everything recorded in this tick travels in one message.
         setImmediate(() => this.send());
       }
     });
@@ -90,6 +92,7 @@ export class SqliteWorkerAuditLog implements AuditLog {
         else w.reject(new Error(`audit write failed: ${reply.message}`));
       }
     }
+    if (this.inFlight.size === 0 && this.queue.length > 0 && !this.scheduled) this.send();
     this.notifyIdle();
   }
 
