@@ -22,6 +22,8 @@ import { NotFoundPage } from './routes/public/NotFoundPage';
 import { SignInPage } from './routes/public/SignInPage';
 import { AuditPage } from './routes/staff/AuditPage';
 import { CalendarFeedPage } from './routes/staff/CalendarFeedPage';
+import { AvailabilityPage } from './routes/staff/AvailabilityPage';
+import { SchedulingSettingsPage } from './routes/staff/SchedulingSettingsPage';
 import { CalendarPage } from './routes/staff/CalendarPage';
 import { ClinicBoardPage } from './routes/staff/dosing/ClinicBoardPage';
 import { ProtocolSettingsPage } from './routes/staff/dosing/ProtocolSettingsPage';
@@ -107,6 +109,7 @@ const router = createBrowserRouter([
           { path: 'alerts', element: <AlertsPage /> },
           { path: 'calendar', element: <CalendarPage /> },
           { path: 'calendar-feed', element: <CalendarFeedPage /> },
+          { path: 'availability', element: <AvailabilityPage /> },
           { path: 'consultations', element: <ConsultationsPage /> },
           { path: 'consultations/:id', element: <ConsultationDetailPage /> },
           {
@@ -122,6 +125,7 @@ const router = createBrowserRouter([
             element: <RequireRole roles={['clinic_admin']} />,
             children: [
               { path: 'staff', element: <StaffPage /> },
+              { path: 'scheduling-settings', element: <SchedulingSettingsPage /> },
               { path: 'directory', element: <DirectoryAdminPage /> },
               { path: 'directory/providers/:userId', element: <DirectoryProviderEditPage /> },
               { path: 'protocol', element: <ProtocolSettingsPage /> },

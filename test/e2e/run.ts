@@ -24,6 +24,7 @@ import './consultation.spec';
 import './dosing.spec';
 import './intake.spec';
 import './directory.spec';
+import './availability.spec';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -81,6 +81,66 @@ export function countTermHits(text: string | null, stems: ReadonlySet<string>): 
   return { hits, length: words.length };
 }
 
+const isWordAt = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c > 127 && NON_ASCII_WORD.test(text[i]!));
+};
+
+/** The query terms prepared for counting: their stems and the prefixes a matching word starts with. */
+export interface TermMatcher {
+  readonly stems: ReadonlySet<string>;
+  /** A word whose lightStem is a stem starts with one of these (lightStem only cuts suffixes, or "-ies" → "-y"). */
+  readonly prefixes: readonly string[];
+}
+
+export function termMatcherOf(terms: readonly string[]): TermMatcher {
+  const stems = new Set(terms.map(lightStem));
+  const prefixes = new Set([...stems].map((s) => (s.length > 1 && s.endsWith('y') ? s.slice(0, -1) : s)));
+  return { stems, prefixes: [...prefixes] };
+}
+
+/**
+ * Same result as `countTermHits(text, matcher.stems)`, without splitting the text into
+ * words: the words are counted in one pass, and only the words starting with a term's
+ * prefix (found by native substring search) are stemmed. Ranking runs this on every
+ * match's bio, so it must not cost a string per word.
+ */
+export function countTermHitsFast(text: string | null, matcher: TermMatcher): { hits: number; length: number } {
+  if (!text) return { hits: 0, length: 0 };
+  const lower = text.toLowerCase();
+  // Lower-casing that changes the length (rare: e.g. "İ") would shift word positions.
+  if (lower.length !== text.length) return countTermHits(text, matcher.stems);
+  let length = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const w = isWordAt(text, i);
+    if (w && !inWord) length++;
+    inWord = w;
+  }
+  let hits = 0;
+  const counted = matcher.prefixes.length > 1 ? new Set<number>() : null;
+  for (const prefix of matcher.prefixes) {
+    let from = 0;
+    for (;;) {
+      const at = lower.indexOf(prefix, from);
+      if (at < 0) break;
+      let end = at + prefix.length;
+      if (at > 0 && isWordAt(text, at - 1)) {
+        from = at + 1;
+        continue;
+      }
+      while (end < text.length && isWordAt(text, end)) end++;
+      from = end;
+      if (counted?.has(at)) continue;
+      if (matcher.stems.has(lightStem(lower.slice(at, end)))) {
+        hits++;
+        counted?.add(at);
+      }
+    }
+  }
+  return { hits, length };
+}
+
 /** Column weights: a name match outranks keywords (approaches, conditions), which outrank the bio. */
 export const COLUMN_WEIGHTS = { name: 10, keywords: 4, bio: 1 } as const;
 
@@ -93,11 +153,34 @@ export function scoreMatches(
   terms: readonly string[],
 ): number[] {
   if (rows.length === 0) return [];
-  const stems = new Set(terms.map(lightStem));
-  const counted = rows.map((r) => [countTermHits(r.name, stems), countTermHits(r.keywords, stems), countTermHits(r.bio, stems)] as const);
-  const avg = [0, 1, 2].map((i) => Math.max(1, counted.reduce((s, c) => s + c[i]!.length, 0) / rows.length));
+  const matcher = termMatcherOf(terms);
+  const n = rows.length;
+  // Flat arrays (hits and length per column), no object per match.
+  const hits = new Float64Array(n * 3);
+  const lengths = new Float64Array(n * 3);
+  const sums = new Float64Array(3);
+  for (let r = 0; r < n; r++) {
+    const row = rows[r]!;
+    const texts = [row.name, row.keywords, row.bio];
+    for (let c = 0; c < 3; c++) {
+      const counted = countTermHitsFast(texts[c]!, matcher);
+      hits[r * 3 + c] = counted.hits;
+      lengths[r * 3 + c] = counted.length;
+      sums[c] = sums[c]! + counted.length;
+    }
+  }
+  const avg = [...sums].map((s) => Math.max(1, s / n));
   const weights = [COLUMN_WEIGHTS.name, COLUMN_WEIGHTS.keywords, COLUMN_WEIGHTS.bio];
-  return counted.map((cols) =>
-    textRelevance(cols.map((c, i) => ({ hits: c.hits, length: c.length, averageLength: avg[i]!, weight: weights[i]! }))),
-  );
+  const scores = new Array<number>(n);
+  for (let r = 0; r < n; r++) {
+    let score = 0;
+    for (let c = 0; c < 3; c++) {
+      const tf = hits[r * 3 + c]!;
+      if (tf <= 0) continue;
+      const norm = 1 - BM25_B + (BM25_B * lengths[r * 3 + c]!) / avg[c]!;
+      score += (weights[c]! * (tf * (BM25_K1 + 1))) / (tf + BM25_K1 * norm);
+    }
+    scores[r] = score;
+  }
+  return scores;
 }

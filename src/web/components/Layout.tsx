@@ -29,6 +29,7 @@ export function navItemsFor(me: Me | null | undefined): NavItem[] {
     { to: '/staff/patients', label: 'Patients' },
     { to: '/staff/calendar', label: 'Calendar' },
     { to: '/staff/consultations', label: 'Consultations' },
+    { to: '/staff/availability', label: 'Availability' },
   ];
   if (me.role === 'nurse' || me.role === 'prescriber' || me.role === 'therapist') items.push({ to: '/staff/board', label: 'Clinic board' });
   if (me.role === 'nurse' || me.role === 'prescriber' || me.role === 'therapist' || me.role === 'clinic_admin') items.push({ to: '/staff/alerts', label: 'Alerts' });
@@ -37,6 +38,7 @@ export function navItemsFor(me: Me | null | undefined): NavItem[] {
     items.push({ to: '/staff/consent-documents', label: 'Consent documents' }, { to: '/staff/instruments', label: 'Instruments' }, { to: '/staff/intake-settings', label: 'Intake settings' });
     items.push({ to: '/staff/staff', label: 'Staff' }, { to: '/staff/audit', label: 'Audit log' }, { to: '/staff/mailbox', label: 'Mailbox' });
     items.push({ to: '/staff/directory', label: 'Directory' });
+    items.push({ to: '/staff/scheduling-settings', label: 'Scheduling settings' });
   }
   return items;
 }

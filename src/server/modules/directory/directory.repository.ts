@@ -160,6 +160,7 @@ export async function findCandidatesInBox(
   box: BoundingBox,
   filters: SearchFilters,
   text: TextQuery | null,
+  options: { scoreText: boolean } = { scoreText: true },
 ): Promise<{ rows: CandidateRow[]; plan: string }> {
   const where = filterSql(filters, box);
   if (!text) {
@@ -173,6 +174,14 @@ export async function findCandidatesInBox(
       from directory_providers, to_tsquery('english', ${text.tsquery}) q
       where ${where} and search_vector @@ q`.execute(db);
     return { rows, plan: 'pg gin+btree' };
+  }
+  if (!options.scoreText) {
+    // Nearest-first: the caller scores only the page (see distanceWindow in core/directory/search.ts).
+    const { rows } = await sql<CandidateRow>`select directory_providers.user_id, directory_providers.display_name,
+        directory_providers.latitude, directory_providers.longitude, null as score
+      from ${FTS_JOIN}
+      where directory_provider_fts match ${text.fts} and ${where}`.execute(db);
+    return { rows, plan: 'fts5 cells+facets, page scored' };
   }
   const { rows } = await sql<TextRow>`select directory_providers.user_id, directory_providers.display_name,
       directory_providers.latitude, directory_providers.longitude, null as score, ${TEXT_COLUMNS}

@@ -2,6 +2,7 @@ import zipcodes from 'zipcodes';
 import { boundingBoxForRadius, type Coordinates } from '../../../core/directory/geo';
 import {
   DEFAULT_RADIUS_MILES,
+  distanceWindow,
   excerptOf,
   isProfileVisible,
   licenceCutoffDate,
@@ -57,6 +58,7 @@ import type { DB, Role } from '../../db/schema';
 import type { Deps } from '../../deps';
 import { AppError } from '../../http/errors';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
+import { scoreMatches } from '../../../core/directory/ranking';
 import * as repo from './directory.repository';
 
 /** Staff roles that can have a public profile. */
@@ -274,6 +276,37 @@ export async function searchProviders(
   let pageIds: { id: string; distanceMiles: number | null }[];
   let total: number;
   let radiusMiles = query.radius ?? DEFAULT_RADIUS_MILES;
+  if (origin && sort === 'distance' && dialect === 'sqlite') {
+    // Nearest first: every match needs its distance, but text relevance only orders
+    // providers at the same distance, so only the page (with its ties) is scored, from
+    // the full rows fetched for the cards anyway.
+    const box = boundingBoxForRadius(origin, radiusMiles);
+    const fts = ftsQueryOf({ ...facets, terms, cells: cellTokensCoveringBox(box) });
+    const textQuery = text && fts ? { terms, tsquery: text.tsquery, fts } : null;
+    const { rows, plan } = await repo.findCandidatesInBox(deps.db, dialect, box, filters, textQuery, { scoreText: false });
+    const { total: inRadius, start, window } = distanceWindow(
+      rows.map((r) => ({ id: r.user_id, latitude: r.latitude, longitude: r.longitude })),
+      { center: origin, radiusMiles, offset, limit },
+    );
+    const windowRows = await repo.findCardsByUserIds(deps.db, window.map((w) => w.id));
+    const scores = textQuery ? scoreMatches(windowRows.map((r) => ({ name: r.display_name, keywords: r.search_keywords, bio: r.bio })), terms) : null;
+    const ranked = rankCandidates(
+      windowRows.map((r, i) => ({ id: r.user_id, name: r.display_name, latitude: r.latitude, longitude: r.longitude, textScore: scores ? scores[i]! : null, row: r })),
+      { center: origin, radiusMiles, sort },
+    );
+    if (diagnostics) {
+      diagnostics.plan = plan;
+      diagnostics.candidates = rows.length;
+    }
+    return {
+      items: ranked.slice(offset - start, offset - start + limit).map((r) => toCard(r.candidate.row, r.distanceMiles)),
+      total: inRadius,
+      limit,
+      offset,
+      sort,
+      origin: { latitude: origin.latitude, longitude: origin.longitude, label: origin.label, radiusMiles },
+    };
+  }
   if (origin) {
     const box = boundingBoxForRadius(origin, radiusMiles);
     const fts = ftsQueryOf({ ...facets, terms, cells: cellTokensCoveringBox(box) });

@@ -26,6 +26,7 @@ import { withPatientAccess } from '../access/patient-access';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
 import { assertEligibleForDosing } from '../eligibility/dosing-eligibility';
 import { parseInstant, parseWindow, policyOf, requiredKindsOf, resolveAppointmentType, toBooked } from './availability.service';
+import { enqueueVisitorNoticeOfStaffChange } from './consultations.service';
 import * as repo from './scheduling.repository';
 import type { Updateable } from 'kysely';
 
@@ -367,6 +368,7 @@ export async function updateAppointment(
       bufferAfter: current.buffer_after_minutes,
     };
     let resources: ResourceRef[] = [];
+    let notified = false;
     if (moving) {
       const type = current.appointment_type_id ? await resolveAppointmentType(deps.db, org.id, current.appointment_type_id).catch(() => null) : null;
       resources = await resourcesFor(deps.db, org.id, type ? requiredKindsOf(type) : ['clinician'], placement);
@@ -396,7 +398,22 @@ export async function updateAppointment(
         if (body.status === 'cancelled') changes.cancel_reason = body.cancelReason!.trim();
       }
       await repo.updateAppointment(trx, id, changes);
+      // A visitor's free consultation moved or cancelled by staff: tell the visitor (no account to look at).
+      const cancelled = changes.status === 'cancelled';
+      const moved = moving && (placement.start !== Date.parse(current.start_at) || placement.clinicianId !== current.clinician_id);
+      if (current.consultation_request_id && current.kind === 'consultation' && (cancelled || moved)) {
+        await enqueueVisitorNoticeOfStaffChange(deps, trx, {
+          requestId: current.consultation_request_id,
+          appointmentId: id,
+          start: cancelled ? Date.parse(current.start_at) : placement.start,
+          end: cancelled ? Date.parse(current.end_at) : placement.end,
+          clinicianId: cancelled ? current.clinician_id : placement.clinicianId,
+          change: cancelled ? 'cancelled' : 'moved',
+        });
+        notified = true;
+      }
     });
+    if (notified) deps.outbox.nudge();
     const view = await repo.findAppointmentView(deps.db, id);
     return toAppointmentDto(view!, org.time_zone, true);
   };

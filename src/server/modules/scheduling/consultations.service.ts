@@ -248,6 +248,66 @@ async function enqueueVisitorConfirmation(
   });
 }
 
+/**
+ * Staff moved or cancelled a visitor's consultation appointment (calendar, PATCH
+ * /api/appointments/:id): the visitor hears of it, with an updated (same UID, so the
+ * calendar replaces the event) or cancelling .ics. Enqueued in the caller's transaction.
+ */
+export async function enqueueVisitorNoticeOfStaffChange(
+  deps: Deps,
+  trx: Kysely<DB>,
+  o: { requestId: string; appointmentId: string; start: number; end: number; clinicianId: string; change: 'moved' | 'cancelled' },
+): Promise<void> {
+  const request = await repo.findConsultationRequest(trx, o.requestId);
+  if (!request) return;
+  const clinician = await repo.findStaffUser(trx, o.clinicianId);
+  const clinicianName = clinician?.display_name ?? request.clinician_name;
+  if (o.change === 'moved') {
+    await enqueueVisitorConfirmation(deps, trx, {
+      organizationId: request.organization_id,
+      requestId: request.id,
+      appointmentId: o.appointmentId,
+      version: request.link_version,
+      to: request.email,
+      name: request.name,
+      start: o.start,
+      end: o.end,
+      clinicianName,
+      clinicName: request.clinic_name,
+      clinicZone: request.time_zone,
+      visitorZone: request.visitor_time_zone,
+      rescheduled: true,
+    });
+    return;
+  }
+  const link = manageUrl(deps, request.id, request.link_version);
+  await deps.outbox.enqueue(trx, {
+    organizationId: request.organization_id,
+    kind: 'consultation-cancelled-by-clinic',
+    to: request.email,
+    subject: `Your free consultation with ${clinicianName} is cancelled`,
+    text:
+      `Hello ${request.name},\n\nThe clinic has cancelled your free consultation.\n\n${whenLines(o.start, request.time_zone, request.visitor_time_zone)}\n\n` +
+      `The attached calendar file (consultation.ics) removes it from your calendar. ${request.clinic_name} will be in touch; ` +
+      `you are also welcome to book another time.\n\nIf you are in crisis, call or text 988 (US) or your local emergency number.\n`,
+    attachments: [
+      {
+        filename: 'consultation.ics',
+        contentType: 'text/calendar; charset=utf-8; method=CANCEL',
+        content: consultationIcs(deps, {
+          appointmentId: o.appointmentId,
+          start: o.start,
+          end: o.end,
+          clinicianName,
+          clinicName: request.clinic_name,
+          link,
+          cancelled: true,
+        }),
+      },
+    ],
+  });
+}
+
 /** Front desk, admins and the clinician hear of it: who (first name, initial), when, a link. No reason, no clinical detail. */
 async function enqueueClinicNotification(
   deps: Deps,
