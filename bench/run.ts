@@ -23,6 +23,7 @@
  *   BENCH_WHATIF       experiments that patch the service from outside to size a change
  *                      (see targets/audited-read.ts); such rows are never PASS/FAIL
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,14 +54,31 @@ function databasesFromEnv(): BenchDatabase[] {
   process.exit(2);
 }
 
-function selectScenarios(names: string[]): BenchModule[] {
-  if (names.length === 0) return [...SCENARIOS];
-  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
+/**
+ * Benchmarks that drive their own load (fresh idempotency keys per POST, hundreds of
+ * SSE listeners) rather than one fixed autocannon request: run as their own scripts,
+ * each printing its figures beside its own baseline measured in the same run.
+ */
+const STANDALONE: Record<string, string> = {
+  'vitals-ingest': 'vitals-ingest.ts',
+  'vitals-stream': 'vitals-stream.ts',
+};
+
+function selectScenarios(names: string[]): { modules: BenchModule[]; standalone: string[] } {
+  if (names.length === 0) return { modules: [...SCENARIOS], standalone: Object.keys(STANDALONE) };
+  const known = [...SCENARIOS.map((s) => s.name), ...Object.keys(STANDALONE)];
+  const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
-    console.error(`Unknown scenario ${unknown.join(', ')}; available: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    console.error(`Unknown scenario ${unknown.join(', ')}; available: ${known.join(', ')}`);
     process.exit(2);
   }
-  return SCENARIOS.filter((s) => names.includes(s.name));
+  return { modules: SCENARIOS.filter((s) => names.includes(s.name)), standalone: names.filter((n) => n in STANDALONE) };
+}
+
+function runStandalone(name: string, here: string): boolean {
+  console.log(`\n== ${name} (${STANDALONE[name]})`);
+  const result = spawnSync('npx', ['tsx', path.join(here, STANDALONE[name]!)], { stdio: 'inherit', env: process.env });
+  return result.status === 0;
 }
 
 async function runOne(
@@ -106,10 +124,10 @@ async function runOne(
 async function main(): Promise<void> {
   const args = process.argv.slice(2).filter((a) => a !== '--');
   if (args.includes('--help') || args.includes('-h')) {
-    console.log(`usage: npm run bench [-- <scenario> ...]\nscenarios: ${SCENARIOS.map((s) => `${s.name} (${s.title})`).join(', ')}`);
+    console.log(`usage: npm run bench [-- <scenario> ...]\nscenarios: ${SCENARIOS.map((s) => `${s.name} (${s.title})`).join(', ')}, ${Object.keys(STANDALONE).join(', ')}`);
     return;
   }
-  const scenarios = selectScenarios(args);
+  const { modules: scenarios, standalone } = selectScenarios(args);
   const databases = databasesFromEnv();
   const settings: LoadSettings = {
     connections: Math.round(positive('BENCH_CONNECTIONS', 10)),
@@ -127,6 +145,12 @@ async function main(): Promise<void> {
       `Node ${process.version} · ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'} · ${os.platform()}`,
   );
   console.log(`data under ${workRoot} (${profileDir ? `CPU profiles → ${profileDir}` : 'no profiling'})\n`);
+
+  if (scenarios.length === 0) {
+    rmSync(workRoot, { recursive: true, force: true });
+    for (const name of standalone) if (!runStandalone(name, here)) process.exitCode = 1;
+    return;
+  }
 
   const rows: Row[] = [];
   let baselineRow: Row;
@@ -177,6 +201,7 @@ async function main(): Promise<void> {
     console.log('\nA safety check failed: these numbers do not describe a correctly audited service.');
     process.exitCode = 1;
   }
+  for (const name of standalone) if (!runStandalone(name, here)) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -241,7 +241,7 @@ async function timeIt(iterations: number, work: (i: number) => Promise<void>, bu
 
 const TARGET_P95_MS = 10;
 
-async function measureSingleRequests(app: App, db: Kysely<DB>, sampleUserId: string, iterations: number) {
+async function measureSingleRequests(app: App, db: Kysely<DB>, sampleUserId: string, iterations: number, only?: (qc: QueryClass) => boolean, suffix = '') {
   const lines: string[] = [];
   const failures: string[] = [];
   const baseline = await timeIt(iterations, async () => {
@@ -253,7 +253,7 @@ async function measureSingleRequests(app: App, db: Kysely<DB>, sampleUserId: str
     if (res.statusCode !== 200) throw new Error(`profile answered ${res.statusCode}`);
   });
   lines.push(`GET /api/directory/providers/:id (full stack)                       p50 ${profile.p50.toFixed(2)} ms  p95 ${profile.p95.toFixed(2)} ms`);
-  for (const qc of queryClasses()) {
+  for (const qc of queryClasses().filter((q) => !only || only(q))) {
     let totals = 0;
     let n = 0;
     const m = await timeIt(iterations, async (i) => {
@@ -264,8 +264,8 @@ async function measureSingleRequests(app: App, db: Kysely<DB>, sampleUserId: str
     });
     const typical = qc.name.startsWith('typical');
     const verdict = typical ? (m.p95 < TARGET_P95_MS ? '  PASS p95 < 10 ms' : '  FAIL p95 ≥ 10 ms') : '';
-    if (typical && m.p95 >= TARGET_P95_MS) failures.push(qc.name);
-    lines.push(`${qc.name.padEnd(68)}p50 ${m.p50.toFixed(2)} ms  p95 ${m.p95.toFixed(2)} ms  (avg ${Math.round(totals / n)} matches, n=${m.n})${verdict}`);
+    if (typical && m.p95 >= TARGET_P95_MS) failures.push(`${qc.name}${suffix}`);
+    lines.push(`${`${qc.name}${suffix}`.padEnd(68)}p50 ${m.p50.toFixed(2)} ms  p95 ${m.p95.toFixed(2)} ms  (avg ${Math.round(totals / n)} matches, n=${m.n})${verdict}`);
   }
   return { lines, failures };
 }
@@ -297,6 +297,17 @@ export const directorySearch: BenchModule = {
     ];
 
     const iterations = Number(process.env.BENCH_DIRECTORY_ITERATIONS || 200);
+    // SQLite: FTS5 keeps an index written row by row (as the seed's triggers did) in
+    // several segments, and every query phrase is looked up in each. Measured as loaded,
+    // then after the `optimize` a bulk import ends with (one segment, ~2 s at 100k).
+    let asLoaded: Awaited<ReturnType<typeof measureSingleRequests>> | null = null;
+    let optimizeSeconds = 0;
+    if (database.sqlite) {
+      asLoaded = await measureSingleRequests(app, database.db, sampleUserId, iterations, (qc) => qc.name.startsWith('typical'), ' [FTS as loaded]');
+      const t1 = performance.now();
+      database.sqlite.exec(`insert into directory_provider_fts(directory_provider_fts) values ('optimize')`);
+      optimizeSeconds = (performance.now() - t1) / 1000;
+    }
     const single = await measureSingleRequests(app, database.db, sampleUserId, iterations);
 
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -310,7 +321,9 @@ export const directorySearch: BenchModule = {
         `log level ${benchLogLevel()} (stdout → /dev/null)`,
         `${count.toLocaleString('en-US')} synthetic providers in ${Math.round(count / 50).toLocaleString('en-US')} clinics seeded in ${seedSeconds.toFixed(1)} s`,
         `single requests, one at a time, ${iterations} each (app.inject, full stack):`,
+        ...(asLoaded ? [...asLoaded.lines.slice(2), `then FTS5 'optimize' (${optimizeSeconds.toFixed(1)} s), and every class again:`] : []),
         ...single.lines,
+        ...(asLoaded && asLoaded.failures.length > 0 ? [`as loaded, target p95 < 10 ms NOT met for: ${asLoaded.failures.join('; ')}`] : []),
         single.failures.length === 0 ? 'target p95 < 10 ms for typical searches: met' : `target p95 < 10 ms NOT met for: ${single.failures.join('; ')}`,
         'HTTP load row above: the common-word typical search under concurrent connections (latency includes queueing)',
       ],
