@@ -112,8 +112,11 @@ export function countTermHitsFast(text: string | null, matcher: TermMatcher): { 
   if (lower.length !== text.length) return countTermHits(text, matcher.stems);
   let length = 0;
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const w = isWordAt(text, i);
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const lc = c | 32;
+    const w = c < 128 ? (c >= 48 && c <= 57) || (lc >= 97 && lc <= 122) : NON_ASCII_WORD.test(text[i]!);
     if (w && !inWord) length++;
     inWord = w;
   }

@@ -400,3 +400,35 @@ describe('admin editing', () => {
     expect(rows.map((r) => r.detail ?? '').join(' ')).not.toContain('Somatic');
   });
 });
+
+describe('nearest first with text: colleagues at one address', () => {
+  it('orders providers at the same distance by text relevance, and pages through the tie consistently', async () => {
+    const a = world.users;
+    const colleague = (displayName: string, licenceNumber: string, bio: string) =>
+      profile({ displayName, licenceNumber, credentials: ['LCSW'], approaches: ['kap'], bio });
+    // Both use the clinic's address, like therapistA: all three are at exactly the same distance.
+    expect((await put(admin, `/api/directory/manage/providers/${a.therapistB.id}`, colleague('Blake Somatic, LCSW', 'LCSW 9', 'Somatic practice.'))).statusCode).toBe(200);
+    expect((await put(admin, `/api/directory/manage/providers/${a.admin.id}`, colleague('Casey Moor, LCSW', 'LCSW 10', 'Somatic work.'))).statusCode).toBe(200);
+    for (const u of [a.therapistB, a.admin]) expect((await verify(admin, u.id)).statusCode).toBe(200);
+    try {
+      // Name match ≫ keywords ("Somatic therapy") + bio ≫ keywords only (the nurse,
+      // verified by an earlier test) ≫ bio only.
+      const expected = [a.therapistB.id, a.therapistA.id, a.nurse.id, a.admin.id];
+      const all = await search('q=somatic&zip=90012&radius=25');
+      expect(all.sort).toBe('distance');
+      expect(ids(all)).toEqual(expected);
+      expect(new Set(all.items.map((i) => i.distanceMiles)).size).toBe(1);
+      for (let offset = 0; offset < expected.length; offset++) {
+        const page = await search(`q=somatic&zip=90012&radius=25&limit=1&offset=${offset}`);
+        expect(page.total).toBe(expected.length);
+        expect(ids(page)).toEqual([expected[offset]]);
+      }
+      expect(ids(await search('q=somatic&zip=90012&radius=25&limit=2&offset=1'))).toEqual(expected.slice(1, 3));
+      expect(ids(await search('q=somatic&zip=90012&radius=25&offset=4'))).toEqual([]);
+    } finally {
+      for (const [u, n] of [[a.therapistB, 'LCSW 9'], [a.admin, 'LCSW 10']] as const) {
+        await put(admin, `/api/directory/manage/providers/${u.id}`, { ...colleague('x', n, 'x'), listed: false });
+      }
+    }
+  });
+});

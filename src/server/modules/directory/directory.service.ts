@@ -288,7 +288,7 @@ export async function searchProviders(
       rows.map((r) => ({ id: r.user_id, latitude: r.latitude, longitude: r.longitude })),
       { center: origin, radiusMiles, offset, limit },
     );
-    const windowRows = await repo.findCardsByUserIds(deps.db, window.map((w) => w.id));
+    const windowRows = await repo.findCardsByUserIds(deps.db, dialect, window.map((w) => w.id));
     const scores = textQuery ? scoreMatches(windowRows.map((r) => ({ name: r.display_name, keywords: r.search_keywords, bio: r.bio })), terms) : null;
     const ranked = rankCandidates(
       windowRows.map((r, i) => ({ id: r.user_id, name: r.display_name, latitude: r.latitude, longitude: r.longitude, textScore: scores ? scores[i]! : null, row: r })),
@@ -328,7 +328,7 @@ export async function searchProviders(
     total = count;
     pageIds = rows.map((r) => ({ id: r.user_id, distanceMiles: null }));
   }
-  const cards = new Map((await repo.findCardsByUserIds(deps.db, pageIds.map((p) => p.id))).map((r) => [r.user_id, r]));
+  const cards = new Map((await repo.findCardsByUserIds(deps.db, dialect, pageIds.map((p) => p.id))).map((r) => [r.user_id, r]));
   const items = pageIds.flatMap((p) => {
     const row = cards.get(p.id);
     return row ? [toCard(row, p.distanceMiles)] : [];

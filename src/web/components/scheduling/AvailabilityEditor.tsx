@@ -165,7 +165,7 @@ export function AvailabilityEditor({ kind, id }: { kind: SettingsResourceKind; i
                   <tr key={r.key}>
                     <td>
                       {editable ? (
-                        <select className="input" aria-label={label('Day')} value={r.weekday} aria-invalid={bad('weekday')} onChange={(e) => update(r.key, { weekday: Number(e.target.value) })}>
+                        <select className="input" style={{ minWidth: '8.5rem' }} aria-label={label('Day')} value={r.weekday} aria-invalid={bad('weekday')} onChange={(e) => update(r.key, { weekday: Number(e.target.value) })}>
                           {WEEKDAYS.map((d, n) => (
                             <option key={d} value={n + 1}>
                               {d}
