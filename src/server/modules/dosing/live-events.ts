@@ -42,6 +42,8 @@ const MAX_NOTIFY_BYTES = 7500;
 export class LiveEvents {
   private readonly emitter = new EventEmitter();
   private listener: pg.PoolClient | null = null;
+  /** Releases the current listener exactly once (an error after close, or two errors, must not release twice). */
+  private releaseListener: ((destroy: boolean) => void) | null = null;
   private closed = false;
 
   constructor(private readonly database: Database) {
@@ -61,7 +63,14 @@ export class LiveEvents {
     const pool = this.database.pgPool;
     if (!pool || this.closed) return;
     const client = await pool.connect();
+    let released = false;
+    const release = (destroy: boolean) => {
+      if (released) return;
+      released = true;
+      client.release(destroy);
+    };
     this.listener = client;
+    this.releaseListener = release;
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
       try {
@@ -72,8 +81,11 @@ export class LiveEvents {
     });
     client.on('error', () => {
       // The connection died (restart, failover): release it and listen again.
-      client.release(true);
-      if (this.listener === client) this.listener = null;
+      release(true);
+      if (this.listener === client) {
+        this.listener = null;
+        this.releaseListener = null;
+      }
       if (!this.closed) setTimeout(() => void this.connectListener().catch(() => undefined), 500);
     });
     await client.query(`LISTEN ${CHANNEL}`);
@@ -111,14 +123,16 @@ export class LiveEvents {
   async close(): Promise<void> {
     this.closed = true;
     const l = this.listener;
+    const release = this.releaseListener;
     this.listener = null;
+    this.releaseListener = null;
     if (l) {
       try {
         await l.query(`UNLISTEN ${CHANNEL}`);
       } catch {
         // closing anyway
       }
-      l.release();
+      release?.(false);
     }
     this.emitter.removeAllListeners();
   }
