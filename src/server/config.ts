@@ -149,7 +149,8 @@ export function loadConfig(env: Env = process.env): Config {
     breakGlassMinutes: intFrom(env, 'BREAK_GLASS_MINUTES', 60, 5, 24 * 60),
     loginThrottle: {
       perAccount: intFrom(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
-      perAddress: intFrom(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1, 10000),
+      // A clinic's staff often share one office address (NAT): generous per address, strict per account.
+      perAddress: intFrom(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 10000),
       windowMinutes: intFrom(env, 'LOGIN_THROTTLE_MINUTES', 15, 1, 24 * 60),
     },
     bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
