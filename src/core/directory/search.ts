@@ -157,7 +157,7 @@ export function distanceWindow<T extends Coordinates>(
   const total = inside.length;
   if (offset >= total || limit <= 0) return { total, start: Math.min(offset, total), window: [] };
   let start = offset;
-  while (false) start--;
+  while (start > 0 && inside[start - 1]!.d === inside[offset]!.d) start--;
   let end = Math.min(total, offset + limit);
   while (end < total && inside[end]!.d === inside[end - 1]!.d) end++;
   return { total, start, window: inside.slice(start, end).map((x) => x.candidate) };

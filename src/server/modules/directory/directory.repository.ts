@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type Updateable } from 'kysely';
-import type { BoundingBox } from '../../../core/directory/geo';
+import { haversineMiles, type BoundingBox, type Coordinates } from '../../../core/directory/geo';
 import { scoreMatches } from '../../../core/directory/ranking';
 import { boundingBoxSqlRanges } from '../../../core/directory/geo';
 import type { Dialect } from '../../db/database';
@@ -149,8 +149,10 @@ const FTS_JOIN = sql`directory_provider_fts cross join directory_providers on di
  *   index; rows outside the box or failing a filter cost no table read.
  * - SQLite with text: FTS5 first (CROSS JOIN fixes the order), with the filters and the
  *   grid cells covering the box in the MATCH expression, so FTS5 intersects doclists and
- *   scores only the matches in the area; the survivors are then checked in SQL (box,
- *   visibility, expiry, fee) by primary key.
+ *   returns only the matches in the area; the survivors are then checked in SQL (box,
+ *   visibility, expiry, fee) by primary key. With `scoreText` (relevance sort) each
+ *   match's keywords and bio come along and are scored in JS; without it (nearest first)
+ *   the rows stay slim and the service scores only the page it shows.
  * - PostgreSQL with text: the GIN tsvector index and the b-tree box, combined by the
  *   planner (bitmap AND) from its statistics.
  */
@@ -160,7 +162,7 @@ export async function findCandidatesInBox(
   box: BoundingBox,
   filters: SearchFilters,
   text: TextQuery | null,
-  options: { scoreText: boolean } = { scoreText: true },
+  options: { scoreText: boolean; within?: { center: Coordinates; radiusMiles: number } } = { scoreText: true },
 ): Promise<{ rows: CandidateRow[]; plan: string }> {
   const where = filterSql(filters, box);
   if (!text) {
@@ -187,7 +189,10 @@ export async function findCandidatesInBox(
       directory_providers.latitude, directory_providers.longitude, null as score, ${TEXT_COLUMNS}
     from ${FTS_JOIN}
     where directory_provider_fts match ${text.fts} and ${where}`.execute(db);
-  return { rows: scored(rows, text.terms), plan: 'fts5 cells+facets' };
+  // The box's corners lie beyond the radius: those matches are never ranked, so not scored.
+  const within = options.within;
+  const inside = within ? rows.filter((r) => haversineMiles(within.center, r) <= within.radiusMiles) : rows;
+  return { rows: scored(inside, text.terms), plan: 'fts5 cells+facets' };
 }
 
 /**

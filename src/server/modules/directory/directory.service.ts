@@ -310,7 +310,10 @@ export async function searchProviders(
   if (origin) {
     const box = boundingBoxForRadius(origin, radiusMiles);
     const fts = ftsQueryOf({ ...facets, terms, cells: cellTokensCoveringBox(box) });
-    const { rows, plan } = await repo.findCandidatesInBox(deps.db, dialect, box, filters, text && fts ? { terms, tsquery: text.tsquery, fts } : null);
+    const { rows, plan } = await repo.findCandidatesInBox(deps.db, dialect, box, filters, text && fts ? { terms, tsquery: text.tsquery, fts } : null, {
+      scoreText: true,
+      within: { center: origin, radiusMiles },
+    });
     const ranked = rankCandidates(
       rows.map((r) => ({ id: r.user_id, name: r.display_name, latitude: r.latitude, longitude: r.longitude, textScore: r.score === null ? null : Number(r.score) })),
       { center: origin, radiusMiles, sort },
