@@ -4,6 +4,7 @@ import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { DEMO_PASSWORD, hasAnyOrganization, seedDemoClinic } from './db/seed/demo-clinic';
 import { hashPassword } from './modules/auth/passwords';
+import { compactSearchIndex } from './modules/directory/directory.repository';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
     await seedDemoClinic(database.db, await hashPassword(DEMO_PASSWORD), new Date(), config.secrets.dataEncryptionKey);
     console.log(`Seeded the demo clinic: sign in as admin@demo.clinic with password "${DEMO_PASSWORD}"`);
   }
+
+  await compactSearchIndex(database.db, database.dialect);
 
   const { app } = await buildApp(config, { database, startWorkers: true });
   const shutdown = async (signal: string) => {
