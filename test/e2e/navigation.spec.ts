@@ -154,11 +154,11 @@ journey('phone-sized screen (390×844): menu navigation', async ({ newPage, base
 });
 
 journey('sign-in throttling: the 429 message says how long to wait', async ({ newPage, baseUrl }) => {
-  // therapist2 is used by no other journey; five failures lock the account for a while.
+  // The second clinic's therapist is used by no other journey; five failures lock the account for a while.
   const page = await newPage();
   await page.goto(`${baseUrl}/sign-in`);
   await expectHeading(page, 'Sign in');
-  await page.getByLabel('Email').fill('therapist2@demo.clinic');
+  await page.getByLabel('Email').fill('therapist@harbor.example');
   let status = 0;
   for (let i = 0; i < 6; i += 1) {
     await page.getByLabel('Password').fill(`wrong-password-${i}`);
