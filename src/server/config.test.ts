@@ -21,6 +21,13 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(first)).toBe(true);
   });
 
+  it('trusts proxy headers only when told to', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).trustProxy).toBe(false);
+    expect(loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(() => loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY/);
+  });
+
   it('switches to PostgreSQL with a postgres:// DATABASE_URL', () => {
     const c = loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://u@db:5432/threshold' });
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/threshold' });

@@ -23,6 +23,8 @@ export interface Config {
   readonly breakGlassMinutes: number;
   readonly loginThrottle: { readonly perAccount: number; readonly perAddress: number; readonly windowMinutes: number };
   readonly bodyLimitBytes: number;
+  /** Trust X-Forwarded-* from this many proxy hops (false: use the socket address). */
+  readonly trustProxy: boolean | number;
   readonly outbox: { readonly pollMs: number; readonly maxAttempts: number };
   /** Serve the built web app from this folder when it exists. */
   readonly webDistDir: string;
@@ -154,6 +156,9 @@ export function loadConfig(env: Env = process.env): Config {
       windowMinutes: intFrom(env, 'LOGIN_THROTTLE_MINUTES', 15, 1, 24 * 60),
     },
     bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
+    // Off by default: trusting X-Forwarded-For from anyone would let a client choose the
+    // address that sign-in throttling and the audit log record.
+    trustProxy: env.TRUST_PROXY === 'true' ? true : intFrom(env, 'TRUST_PROXY', 0, 0, 10) || false,
     outbox: {
       pollMs: intFrom(env, 'OUTBOX_POLL_MS', 2000, 50, 600_000),
       maxAttempts: intFrom(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),

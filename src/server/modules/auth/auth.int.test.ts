@@ -76,6 +76,24 @@ describe('sign in, me, sign out', () => {
   });
 });
 
+describe('client address', () => {
+  it('ignores X-Forwarded-For unless TRUST_PROXY says so: a client cannot choose the address that is throttled and audited', async () => {
+    const org = await createOrganization(t.db);
+    const user = await createUser(t.db, org.id, 'therapist');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: user.email, password: TEST_PASSWORD },
+      remoteAddress: '203.0.113.9',
+      headers: { 'x-forwarded-for': '198.51.100.77' },
+    });
+    expect(res.statusCode).toBe(200);
+    await t.deps.audit.flush();
+    const row = await t.db.selectFrom('audit_events').select('ip').where('actor_user_id', '=', user.id).where('action', '=', 'login').executeTakeFirstOrThrow();
+    expect(row.ip).toBe('203.0.113.9');
+  });
+});
+
 describe('CSRF', () => {
   it('refuses a mutating request with the cookie but without the right x-csrf-token', async () => {
     const org = await createOrganization(t.db);
