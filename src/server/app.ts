@@ -28,6 +28,8 @@ import { staffRoutes } from './modules/staff/staff.routes';
 import { directoryRoutes } from './modules/directory/directory.routes';
 import { dosingRoutes } from './modules/dosing/dosing.routes';
 import { intakeRoutes } from './modules/intake/intake.routes';
+import { SessionCache } from './modules/auth/session-cache';
+import { LazyChildLogger } from './http/lazy-child-logger';
 
 export interface BuildOptions {
   /** An already-open database (tests share one per file); otherwise opened from config. */
@@ -63,6 +65,8 @@ function redactedUrl(url: string): string {
   return q === -1 ? url : `${url.slice(0, q)}?…`;
 }
 
+const SESSION_CACHE_MS = 5_000;
+
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<{ app: App; deps: Deps }> {
   const ownsDatabase = !options.database;
   const database = options.database ?? openDatabase(config.database);
@@ -84,6 +88,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     // One log line per request (written in onResponse below) instead of two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger, bindings, options),
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomUUID(),
     // A hop count becomes proxy-addr's trust function: trust the first n hops.
@@ -98,7 +103,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ? new SqliteWorkerAuditLog(database.sqliteFile, config.secrets.appSecret, now)
       : new KyselyAuditLog(database.db, database.dialect, config.secrets.appSecret, now);
   const outbox = new Outbox(database.db, database.dialect, config, app.log, now);
-  const deps: Deps = { config, database, db: database.db, audit, outbox, now };
+  // Sessions are remembered briefly only where this process is the database's one server
+  // (embedded SQLite); PostgreSQL may be shared by several (see SessionCache).
+  const sessions = new SessionCache(database.dialect === 'sqlite' ? SESSION_CACHE_MS : 0, () => now().getTime());
+  const deps: Deps = { config, database, db: database.db, audit, outbox, sessions, now };
   const metrics = createMetrics();
 
   // The API speaks JSON only: other bodies get a clear 415 rather than a confusing 400.
@@ -116,19 +124,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandling(app);
   registerSessionAuth(app, deps);
 
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // Hooks in callback style: on every request, an async hook's promise is measurable.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'no-referrer');
     void reply.header('x-frame-options', 'DENY');
-    return payload;
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    request.log.info(
-      { method: request.method, route, url: redactedUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+    // Through the root logger with the id spelled out: the same line request.log would
+    // write, without creating the request's child logger (see LazyChildLogger).
+    app.log.info(
+      { reqId: request.id, method: request.method, route, url: redactedUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
       'request completed',
     );
+    done();
   });
 
   authRoutes(app, deps);

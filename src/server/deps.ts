@@ -3,6 +3,7 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import type { DB } from './db/schema';
 import type { AuditLog } from './modules/audit/audit-log';
+import type { SessionCache } from './modules/auth/session-cache';
 import type { Outbox } from './modules/mail/outbox';
 
 /** What services need from the outside world, built once in app.ts. */
@@ -12,5 +13,6 @@ export interface Deps {
   readonly db: Kysely<DB>;
   readonly audit: AuditLog;
   readonly outbox: Outbox;
+  readonly sessions: SessionCache;
   readonly now: () => Date;
 }

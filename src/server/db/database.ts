@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
+import { registerSqliteReader } from './prepared-query';
 import type { DB } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -58,6 +59,11 @@ export function openDatabase(database: Config['database']): Database {
     // per query; with the default cache each is an OS read (bench/targets/directory-search.ts).
     sqlite.pragma('cache_size = -65536');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const reader = new BetterSqlite3(database.file);
+    reader.pragma('query_only = ON');
+    reader.pragma('mmap_size = 268435456');
+    reader.pragma('busy_timeout = 5000');
+    registerSqliteReader(db as Kysely<unknown>, reader);
     return {
       db,
       dialect: 'sqlite',
@@ -66,6 +72,7 @@ export function openDatabase(database: Config['database']): Database {
       sqliteFile: database.file,
       async close() {
         await db.destroy();
+        reader.close();
       },
     };
   }

@@ -1,4 +1,19 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+
+/**
+ * A second, read-only SQLite connection per database, for the hot-path queries below.
+ * It runs them synchronously and skips Kysely's executor (a connection mutex and
+ * several promise hops per query cost more than the query itself). Being a connection
+ * of its own, it only ever sees committed data: it cannot read into a transaction that
+ * another request has open on the main connection.
+ */
+const sqliteReaders = new WeakMap<object, BetterSqlite3.Database>();
+
+/** Called by openDatabase for each SQLite database it opens. */
+export function registerSqliteReader(db: Kysely<unknown>, reader: BetterSqlite3.Database): void {
+  sqliteReaders.set(db, reader);
+}
 
 /**
  * A query on the hot path, built and compiled once per SQL dialect instead of on every
@@ -7,12 +22,15 @@ import type { Compilable, CompiledQuery, Kysely } from 'kysely';
  * `in` lists, no optional clauses): arguments become bound parameters only.
  *
  * It works by compiling with sentinel arguments and remembering which bound parameter
- * each argument became.
+ * each argument became. On SQLite, outside a transaction, the statement runs on the
+ * read connection (see above); inside one (`db` is a Transaction), through Kysely on the
+ * transaction's own connection, so the transaction sees its own writes.
  */
 export function preparedQuery<DBT, Args extends readonly (string | number | null)[], Row>(
   build: (db: Kysely<DBT>, ...args: Args) => Compilable<Row>,
 ) {
   const compiledByDialect = new Map<unknown, { query: CompiledQuery<Row>; slots: (number | { value: unknown })[] }>();
+  const statements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement<unknown[], Row>>();
   return async function run(db: Kysely<DBT>, ...args: Args): Promise<Row[]> {
     const dialectKey = db.getExecutor().adapter.constructor;
     let entry = compiledByDialect.get(dialectKey);
@@ -29,6 +47,15 @@ export function preparedQuery<DBT, Args extends readonly (string | number | null
       compiledByDialect.set(dialectKey, entry);
     }
     const parameters = entry.slots.map((s) => (typeof s === 'number' ? args[s] : s.value));
+    const reader = sqliteReaders.get(db);
+    if (reader) {
+      let statement = statements.get(reader);
+      if (!statement) {
+        statement = reader.prepare<unknown[], Row>(entry.query.sql);
+        statements.set(reader, statement);
+      }
+      return statement.all(parameters);
+    }
     const result = await db.executeQuery<Row>({ ...entry.query, parameters });
     return result.rows;
   };

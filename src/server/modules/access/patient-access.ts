@@ -10,7 +10,7 @@ import type { PatientRow } from '../../db/schema';
 import type { Deps } from '../../deps';
 import { AppError } from '../../http/errors';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
-import { findPatientAccessFacts, insertBreakGlassGrant } from './patient-access.repository';
+import { findPatientAccessFacts, insertBreakGlassGrant, type CareTeamMember } from './patient-access.repository';
 
 const DENY_MESSAGES = {
   other_organization: 'Patient not found',
@@ -24,8 +24,9 @@ const DENY_MESSAGES = {
 export interface AccessGrant {
   readonly via: AccessVia;
   readonly breakGlassUntil: string | null;
-  /** The patient's row as read for the access decision (same request, same instant). */
+  /** The patient's row and care team as read for the access decision (same query). */
   readonly patient: PatientRow;
+  readonly careTeam: readonly CareTeamMember[];
 }
 
 /**
@@ -77,7 +78,12 @@ export async function withPatientAccess<T>(
     throw new AppError(decision.status === 404 ? 'not_found' : 'forbidden', DENY_MESSAGES[decision.reason]);
   }
   const breakGlass = decision.via === 'break_glass';
-  const grant: AccessGrant = { via: decision.via, breakGlassUntil: breakGlass ? facts.breakGlassUntil : null, patient: facts.patient };
+  const grant: AccessGrant = {
+    via: decision.via,
+    breakGlassUntil: breakGlass ? facts.breakGlassUntil : null,
+    patient: facts.patient,
+    careTeam: facts.careTeam,
+  };
   if (action === 'read') {
     const audited = deps.audit.record({ ...base, outcome: 'allowed', breakGlass, detail: detail ?? null });
     const [result] = await Promise.all([work(decision.via, grant), audited]);

@@ -124,17 +124,22 @@ export async function login(deps: Deps, body: LoginBody, meta: RequestMeta): Pro
 /** The signed-in actor for a cookie token, or null when absent, expired or idle too long. */
 export async function resolveSession(deps: Deps, token: string): Promise<SessionActor | null> {
   const sessionId = hashToken(token);
-  const row = await repo.findSessionWithUser(deps.db, sessionId);
+  const row = deps.sessions.get(sessionId) ?? (await repo.findSessionWithUser(deps.db, sessionId));
   if (!row) return null;
   const now = deps.now();
   const idleLimit = Date.parse(row.last_seen_at) + deps.config.session.idleMinutes * 60_000;
   if (row.active !== 1 || Date.parse(row.expires_at) <= now.getTime() || idleLimit <= now.getTime()) {
+    deps.sessions.forget(sessionId);
     await repo.deleteSession(deps.db, sessionId);
     return null;
   }
   // Refresh the idle clock at most once a minute: one write per minute, not per request.
   if (now.getTime() - Date.parse(row.last_seen_at) > 60_000) {
-    await repo.touchSession(deps.db, sessionId, now.toISOString());
+    const at = now.toISOString();
+    await repo.touchSession(deps.db, sessionId, at);
+    deps.sessions.set(sessionId, { ...row, last_seen_at: at });
+  } else {
+    deps.sessions.set(sessionId, row);
   }
   return {
     sessionId,
@@ -152,6 +157,7 @@ export async function resolveSession(deps: Deps, token: string): Promise<Session
 
 export async function logout(deps: Deps, actor: SessionActor, meta: RequestMeta): Promise<void> {
   await repo.deleteSession(deps.db, actor.sessionId);
+  deps.sessions.forget(actor.sessionId);
   await deps.audit.record({
     organizationId: actor.organizationId,
     actorUserId: actor.userId,

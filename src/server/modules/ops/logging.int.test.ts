@@ -34,3 +34,23 @@ describe('application logs carry no patient data', () => {
     }
   });
 });
+
+describe('request log lines', () => {
+  const lines: string[] = [];
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await createTestApp({ LOG_LEVEL: 'info' }, { logStream: { write: (line: string) => void lines.push(line) } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('writes one access line per request, carrying the request id', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/health' });
+    expect(res.statusCode).toBe(200);
+    const access = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.route === '/api/health');
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({ msg: 'request completed', status: 200, method: 'GET', level: 30 });
+    expect(access[0]?.reqId).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+  });
+});

@@ -15,6 +15,7 @@ import type { DB, PatientRow, PatientUpdate } from '../../db/schema';
 import type { Deps } from '../../deps';
 import { AppError } from '../../http/errors';
 import { withPatientAccess } from '../access/patient-access';
+import type { CareTeamMember } from '../access/patient-access.repository';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
 import * as repo from './patients.repository';
 
@@ -54,7 +55,7 @@ function assertRealDate(field: string, value: string, today: Date): void {
   }
 }
 
-function toDto(row: PatientRow, careTeam: Awaited<ReturnType<typeof repo.findCareTeam>>, access: AccessVia, breakGlassUntil: string | null): Patient {
+function toDto(row: PatientRow, careTeam: readonly CareTeamMember[], access: AccessVia, breakGlassUntil: string | null): Patient {
   return {
     id: row.id,
     legalGivenName: row.legal_given_name,
@@ -228,8 +229,8 @@ export async function createPatient(deps: Deps, actor: SessionActor, body: Creat
 }
 
 export function getPatient(deps: Deps, actor: SessionActor, id: string, meta: RequestMeta): Promise<Patient> {
-  return withPatientAccess(deps, actor, id, 'demographics', 'read', meta, async (via, grant) =>
-    toDto(grant.patient, await repo.findCareTeam(deps.db, id), via, grant.breakGlassUntil),
+  return withPatientAccess(deps, actor, id, 'demographics', 'read', meta, (via, grant) =>
+    Promise.resolve(toDto(grant.patient, grant.careTeam, via, grant.breakGlassUntil)),
   );
 }
 

@@ -59,6 +59,19 @@ describe('staff accounts', () => {
     await expect(signIn(t.app, world.users.nurse.email)).resolves.toBeTruthy();
   });
 
+  it('changing a role ends the sessions opened under the old role at once', async () => {
+    const admin = await signIn(t.app, world.users.admin.email);
+    const nurse = await signIn(t.app, world.users.nurse.email);
+    // A request just before the change: the session is now remembered by the server.
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: nurse.headers })).json().role).toBe('nurse');
+    const res = await t.app.inject({ method: 'PATCH', url: `/api/staff/${world.users.nurse.id}`, headers: admin.headers, payload: { role: 'front_desk' } });
+    expect(res.statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: nurse.headers })).statusCode).toBe(401);
+    const again = await signIn(t.app, world.users.nurse.email);
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: again.headers })).json().role).toBe('front_desk');
+    await t.app.inject({ method: 'PATCH', url: `/api/staff/${world.users.nurse.id}`, headers: admin.headers, payload: { role: 'nurse' } });
+  });
+
   it('refuses non-admins, other tenants’ staff, and an admin locking themselves out', async () => {
     const therapist = await signIn(t.app, world.users.therapistA.email);
     const create = await t.app.inject({

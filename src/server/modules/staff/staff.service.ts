@@ -85,6 +85,8 @@ export async function updateStaff(deps: Deps, actor: SessionActor, id: string, b
     if (body.active === false || (body.role !== undefined && body.role !== current.role)) await deleteSessionsOfUser(trx, id);
     return (await repo.findStaffById(trx, actor.organizationId, id))!;
   });
+  // After the commit: a request that read the account just before it must not keep it.
+  deps.sessions.forgetUser(id);
   await deps.audit.record({
     organizationId: actor.organizationId,
     actorUserId: actor.userId,
