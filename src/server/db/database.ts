@@ -59,6 +59,9 @@ export function openDatabase(database: Config['database']): Database {
     // per query; with the default cache each is an OS read (bench/targets/directory-search.ts).
     sqlite.pragma('cache_size = -65536');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    // The read connection for hot-path queries (see preparedQuery). Memory-mapped reads:
+    // the audit writer commits every few milliseconds, and each commit makes this
+    // connection re-read the pages it needs; from a mapping that is cheap.
     const reader = new BetterSqlite3(database.file);
     reader.pragma('query_only = ON');
     reader.pragma('mmap_size = 268435456');

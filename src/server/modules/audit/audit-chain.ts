@@ -24,6 +24,19 @@ export interface ChainedFields {
   detail: string | null;
 }
 
+// The key arrives base64-encoded from config; decoding it once per key, not per row,
+// matters to the writer thread, which hashes every audit row.
+const decodedKeys = new Map<string, Buffer>();
+function keyBytes(key: string): Buffer {
+  let bytes = decodedKeys.get(key);
+  if (!bytes) {
+    bytes = Buffer.from(key, 'base64');
+    if (decodedKeys.size > 16) decodedKeys.clear();
+    decodedKeys.set(key, bytes);
+  }
+  return bytes;
+}
+
 export function hashAuditRow(key: string, prevHash: string, row: ChainedFields): string {
   // A fixed field order (not JSON.stringify of the object) keeps the hash stable
   // whatever order a driver returns columns in.
@@ -42,7 +55,7 @@ export function hashAuditRow(key: string, prevHash: string, row: ChainedFields):
     row.request_id,
     row.detail,
   ]);
-  return createHmac('sha256', Buffer.from(key, 'base64')).update(prevHash).update('\n').update(canonical).digest('hex');
+  return createHmac('sha256', keyBytes(key)).update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
 export type ChainBreak = { seq: number; problem: 'gap' | 'prev_hash_mismatch' | 'hash_mismatch'; expectedSeq?: number };
