@@ -20,6 +20,21 @@ describe('operations endpoints', () => {
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
   });
 
+  it('counts each request under its method, route pattern and status', async () => {
+    const count = async (labels: string) => {
+      const body = (await t.app.inject('/metrics')).body;
+      const line = body.split('\n').find((l) => l.startsWith(`threshold_http_request_duration_seconds_count{${labels}}`));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const health = 'method="GET",route="/api/health",status="200"';
+    const missing = 'method="GET",route="unmatched",status="404"';
+    const [h0, m0] = [await count(health), await count(missing)];
+    for (let i = 0; i < 3; i++) await t.app.inject('/api/health');
+    await t.app.inject('/api/no-such-route');
+    expect(await count(health)).toBe(h0 + 3);
+    expect(await count(missing)).toBe(m0 + 1);
+  });
+
   it('publishes an OpenAPI 3 document generated from the route schemas', async () => {
     const res = await t.app.inject('/api/openapi.json');
     expect(res.statusCode).toBe(200);

@@ -14,7 +14,20 @@ export function createMetrics() {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  return { registry, httpDuration };
+  // The labelled series for each (method, route pattern, status), looked up once: prom-client
+  // otherwise hashes the label object on every observation, i.e. on every request. Route
+  // patterns (not URLs) keep this set small.
+  const series = new Map<string, client.Histogram.Internal<'method' | 'route' | 'status'>>();
+  function observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let child = series.get(key);
+    if (!child) {
+      child = httpDuration.labels({ method, route, status: String(status) });
+      series.set(key, child);
+    }
+    child.observe(seconds);
+  }
+  return { registry, httpDuration, observeRequest };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 
