@@ -4,7 +4,7 @@ import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { DEMO_PASSWORD, hasAnyOrganization, seedDemoClinic } from './db/seed/demo-clinic';
 import { hashPassword } from './modules/auth/passwords';
-import { compactSearchIndex } from './modules/directory/directory.repository';
+import { prepareSearchIndex } from './modules/directory/directory.service';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     console.log(`Seeded the demo clinic: sign in as admin@demo.clinic with password "${DEMO_PASSWORD}"`);
   }
 
-  await compactSearchIndex(database.db, database.dialect);
+  await prepareSearchIndex(database.db, database.dialect);
 
   const { app } = await buildApp(config, { database, startWorkers: true });
   const shutdown = async (signal: string) => {

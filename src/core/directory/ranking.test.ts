@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import { countTermHits, countTermHitsFast, lightStem, scoreMatches, termMatcherOf, textRelevance, wordsOf } from './ranking';
+import { scoreMatches, textRelevance, type MatchCounts } from './ranking';
+import { hitsOfStems, queryStemsOf, searchTextColumnsOf } from './search-text';
 
 describe('textRelevance (BM25F without IDF)', () => {
   const col = (hits: number, length = 10, averageLength = 10, weight = 1) => ({ hits, length, averageLength, weight });
@@ -20,20 +20,13 @@ describe('textRelevance (BM25F without IDF)', () => {
   });
 });
 
-describe('light stemming and word counting', () => {
-  it('folds common inflections', () => {
-    expect(lightStem('Survivors')).toBe(lightStem('survivor'));
-    expect(lightStem('therapies')).toBe(lightStem('therapy'));
-    expect(lightStem('healing')).toBe('heal');
-    expect(lightStem('integration')).toBe(lightStem('integrations'));
-    expect(lightStem('is')).toBe('is');
-  });
-  it('splits words like the tokenizer (letters and digits, any script)', () => {
-    expect(wordsOf('IV infusion · PTSD/trauma, 12-step; Tomás 治疗')).toEqual(['IV', 'infusion', 'PTSD', 'trauma', '12', 'step', 'Tomás', '治疗']);
-    expect(wordsOf(null)).toEqual([]);
-    expect(countTermHits('Trauma, trauma and more traumas.', new Set([lightStem('trauma')]))).toEqual({ hits: 3, length: 5 });
-  });
-});
+/** Counts of a profile as a search reads them: stored term data, looked up by the query's stems. */
+function countsOf(p: { name: string; keywords: string; bio: string }, text: string): MatchCounts {
+  const stored = searchTextColumnsOf(p);
+  const hits = hitsOfStems(stored.search_terms, queryStemsOf(text));
+  if (!hits) throw new Error(`${p.name} does not match ${text}`);
+  return { hits, lengths: [stored.search_name_length, stored.search_keywords_length, stored.search_bio_length] };
+}
 
 describe('scoreMatches', () => {
   it('ranks a name match above keyword matches above a bio mention', () => {
@@ -42,68 +35,38 @@ describe('scoreMatches', () => {
         { name: 'Dr. Somatic Person', keywords: 'CBT', bio: 'I help people.' },
         { name: 'Alex Kim', keywords: 'Somatic therapy · CBT', bio: 'I help people.' },
         { name: 'Sam Lee', keywords: 'CBT', bio: 'Somatic work with people.' },
-      ],
-      ['somatic'],
+      ].map((p) => countsOf(p, 'somatic')),
     );
     expect(name!).toBeGreaterThan(keywords!);
     expect(keywords!).toBeGreaterThan(bio!);
     expect(bio!).toBeGreaterThan(0);
   });
-  it('ranks more mentions higher and handles empty sets', () => {
+  it('ranks more mentions higher (across word forms) and handles empty sets', () => {
     const [many, once] = scoreMatches(
       [
-        { name: 'A', keywords: '', bio: 'trauma work, trauma recovery, complex trauma' },
+        { name: 'A', keywords: '', bio: 'trauma work, traumas recovery, complex trauma' },
         { name: 'B', keywords: '', bio: 'trauma work, grief recovery, complex loss' },
-      ],
-      ['trauma'],
+      ].map((p) => countsOf(p, 'trauma')),
     );
     expect(many!).toBeGreaterThan(once!);
-    expect(scoreMatches([], ['x'])).toEqual([]);
+    expect(scoreMatches([])).toEqual([]);
   });
-});
-
-describe('countTermHitsFast (what ranking runs on every match)', () => {
-  it('agrees with countTermHits on hand-picked text', () => {
-    const cases: [string, string[]][] = [
-      ['Trauma, trauma and more traumas.', ['trauma']],
-      ['Therapies for therapy-resistant people; therapist', ['therapy']],
-      ['healing heal healed HEALS unhealed', ['healing']],
-      ['Tomás treats depression and depressed moods', ['depression', 'tomás']],
-      ['İstanbul and istanbul', ['istanbul']],
-      ['', ['x']],
-      ['a b c', ['ab']],
-    ];
-    for (const [text, terms] of cases) {
-      const matcher = termMatcherOf(terms);
-      expect(countTermHitsFast(text, matcher), text).toEqual(countTermHits(text, matcher.stems));
-    }
-    expect(countTermHitsFast(null, termMatcherOf(['x']))).toEqual({ hits: 0, length: 0 });
-  });
-  it('agrees with countTermHits on any text and terms (property)', () => {
-    const alphabet = fc.constantFrom(...'ab therapies therapy ies y İı é 治疗 😀 ,.-'.split(''), 'ing', 'ies', 'ed', 's', ' ', 'e\u0301');
-    const text = fc.array(alphabet, { maxLength: 60 }).map((parts) => parts.join(''));
-    const term = fc.array(fc.constantFrom('a', 'b', 'y', 'therap', 'ies', 'ing', 'é', '治'), { minLength: 1, maxLength: 4 }).map((p) => p.join(''));
-    fc.assert(
-      fc.property(text, fc.array(term, { minLength: 1, maxLength: 3 }), (t, terms) => {
-        const matcher = termMatcherOf(terms);
-        expect(countTermHitsFast(t, matcher)).toEqual(countTermHits(t, matcher.stems));
-      }),
-      { numRuns: 2000 },
-    );
-  });
-  it('scoreMatches gives the same scores as the word-by-word definition', () => {
+  it('is BM25F: per-column saturation and length normalisation over the set, weighted', () => {
     const rows = [
       { name: 'Dr. Somatic Person', keywords: 'CBT · Somatic therapy', bio: 'Somatic work, somatic healing, people.' },
-      { name: 'Alex Kim', keywords: 'Somatic therapy · CBT', bio: 'I help people.' },
-      { name: 'Sam Lee', keywords: null, bio: 'Somatic work with people and therapies.' },
+      { name: 'Alex Kim', keywords: 'Somatic therapy · CBT', bio: 'I help people with therapies.' },
+      { name: 'Sam Lee', keywords: '', bio: 'Somatic work with people and therapies.' },
     ];
-    const terms = ['somatic', 'therapy'];
-    const stems = new Set(terms.map(lightStem));
-    const counted = rows.map((r) => [countTermHits(r.name, stems), countTermHits(r.keywords, stems), countTermHits(r.bio, stems)]);
-    const avg = [0, 1, 2].map((i) => Math.max(1, counted.reduce((s, c) => s + c[i]!.length, 0) / rows.length));
+    // Hand-counted: stems "somat" and "therapi" (therapy, therapies).
+    const counted = [
+      { hits: [1, 2, 2], lengths: [3, 3, 5] },
+      { hits: [0, 2, 1], lengths: [2, 3, 5] },
+      { hits: [0, 0, 2], lengths: [2, 0, 6] },
+    ];
+    expect(rows.map((r) => countsOf(r, 'somatic therapy'))).toEqual(counted);
+    const avg = [0, 1, 2].map((c) => Math.max(1, counted.reduce((s, r) => s + r.lengths[c]!, 0) / counted.length));
     const weights = [10, 4, 1];
-    const expected = counted.map((cols) => textRelevance(cols.map((c, i) => ({ ...c, averageLength: avg[i]!, weight: weights[i]! }))));
-    const actual = scoreMatches(rows, terms);
-    actual.forEach((s, i) => expect(s).toBeCloseTo(expected[i]!, 12));
+    const expected = counted.map((r) => textRelevance([0, 1, 2].map((c) => ({ hits: r.hits[c]!, length: r.lengths[c]!, averageLength: avg[c]!, weight: weights[c]! }))));
+    scoreMatches(counted as unknown as MatchCounts[]).forEach((s, i) => expect(s).toBeCloseTo(expected[i]!, 12));
   });
 });

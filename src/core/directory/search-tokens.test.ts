@@ -13,7 +13,7 @@ import {
   organizationToken,
   stateToken,
 } from './search-tokens';
-import { searchTermsOf } from './search';
+import { queryStemsOf } from './search-text';
 
 const TOKEN = /^[a-z0-9]*[0-9]$/;
 
@@ -93,7 +93,7 @@ describe('ftsQueryOf', () => {
     expect(
       ftsQueryOf({ terms: ['trauma', 'somatic'], allTokens: ['fc3', 'fth1'], anyTokenGroups: [['fk0', 'fk1']], cells: ['g0x1y2', 'g0x2y2'] }),
     ).toBe(
-      '{display_name search_keywords bio} : ("trauma" AND "somatic") AND search_facets : fc3 AND search_facets : fth1 AND search_facets : (fk0 OR fk1) AND search_cells : (g0x1y2 OR g0x2y2)',
+      'search_stems : ("trauma" AND "somatic") AND search_facets : fc3 AND search_facets : fth1 AND search_facets : (fk0 OR fk1) AND search_cells : (g0x1y2 OR g0x2y2)',
     );
   });
   it('is null when there is nothing for the index to do', () => {
@@ -102,8 +102,8 @@ describe('ftsQueryOf', () => {
   it('never carries FTS5 syntax from typed text (property)', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 100 }), (text) => {
-        const q = ftsQueryOf({ terms: searchTermsOf(text), allTokens: [], anyTokenGroups: [], cells: [] });
-        if (q) expect(q).toMatch(/^\{display_name search_keywords bio\} : \(("[\p{L}\p{N}]+"( AND )?)+\)$/u);
+        const q = ftsQueryOf({ terms: queryStemsOf(text), allTokens: [], anyTokenGroups: [], cells: [] });
+        if (q) expect(q).toMatch(/^search_stems : \(("[\p{L}\p{N}]+"( AND )?)+\)$/u);
       }),
     );
   });

@@ -51,6 +51,22 @@ export function cellTokensCoveringBox(box: BoundingBox): string[] {
   return [];
 }
 
+/** Latitude bands of the SQLite area index (migration 0006): 0.1° ≈ 7 miles. */
+export const LATITUDE_BANDS_PER_DEGREE = 10;
+
+/** The band a latitude is stored in: floor((latitude + 90) × 10), as migration 0006 backfills it. */
+export function latitudeBandOf(latitude: number): number {
+  return Math.floor((latitude + 90) * LATITUDE_BANDS_PER_DEGREE);
+}
+
+/** Every band a box's latitudes touch, south to north. */
+export function latitudeBandsOf(box: BoundingBox): number[] {
+  const { latitude } = boundingBoxSqlRanges(box);
+  const bands: number[] = [];
+  for (let b = latitudeBandOf(latitude[0]); b <= latitudeBandOf(latitude[1]); b++) bands.push(b);
+  return bands;
+}
+
 const FACET_PREFIX: Record<VocabularyName, string> = {
   credentials: 'fk',
   conditions: 'fc',
@@ -99,7 +115,7 @@ export function facetTokensOf(p: FacetSource): string {
 }
 
 export interface FtsQueryParts {
-  /** Free-text terms (already from searchTermsOf); matched in name, keywords and bio. */
+  /** Stems of the free text (queryStemsOf in search-text.ts); matched in `search_stems`. */
   terms: readonly string[];
   /** Each must be present. */
   allTokens: readonly string[];
@@ -111,12 +127,12 @@ export interface FtsQueryParts {
 
 /**
  * The FTS5 MATCH expression of a whole search, or null when there is nothing for the
- * index to do. Terms are quoted strings and tokens are [a-z0-9] only: nothing a person
- * types can become FTS5 syntax.
+ * index to do. Stems are letters and digits, quoted; tokens are [a-z0-9] only: nothing a
+ * person types can become FTS5 syntax.
  */
 export function ftsQueryOf(q: FtsQueryParts): string | null {
   const parts: string[] = [];
-  if (q.terms.length > 0) parts.push(`{display_name search_keywords bio} : (${q.terms.map((t) => `"${t.replace(/"/g, '')}"`).join(' AND ')})`);
+  if (q.terms.length > 0) parts.push(`search_stems : (${q.terms.map((t) => `"${t.replace(/"/g, '')}"`).join(' AND ')})`);
   for (const t of q.allTokens) parts.push(`search_facets : ${t}`);
   for (const group of q.anyTokenGroups) if (group.length > 0) parts.push(`search_facets : (${group.join(' OR ')})`);
   if (q.cells.length > 0) parts.push(`search_cells : (${q.cells.join(' OR ')})`);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  distanceWindow,
   excerptOf,
   isProfileVisible,
   licenceCutoffDate,
@@ -145,62 +144,6 @@ describe('rankCandidates', () => {
         },
       ),
     );
-  });
-});
-
-describe('distanceWindow (nearest-first paging that scores only the page)', () => {
-  const LA = { latitude: 34.0614, longitude: -118.2385 };
-  // A few shared addresses (clinics) so distance ties are common, plus scattered points.
-  const SITES = [
-    [34.1, -118.2],
-    [34.0195, -118.4912],
-    [34.1478, -118.1445],
-    [33.9, -118.3],
-  ] as const;
-  const candidate = fc.record({
-    site: fc.integer({ min: -3, max: SITES.length - 1 }),
-    latitude: fc.double({ min: 33.5, max: 34.6, noNaN: true }),
-    longitude: fc.double({ min: -118.8, max: -117.7, noNaN: true }),
-    score: fc.constantFrom(0, 1, 2, 2.5),
-    name: fc.constantFrom('Ana', 'Ben', 'ana', 'Zoë', 'Ben'),
-  });
-  it('gives exactly the page that ranking every match gives (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.array(candidate, { maxLength: 60 }),
-        fc.integer({ min: 0, max: 70 }),
-        fc.integer({ min: 1, max: 25 }),
-        fc.double({ min: 1, max: 60, noNaN: true }),
-        (raw, offset, limit, radiusMiles) => {
-          const all = raw.map((r, i) => {
-            const site = r.site >= 0 ? SITES[r.site]! : null;
-            return { id: `id-${i}`, name: r.name, latitude: site ? site[0] : r.latitude, longitude: site ? site[1] : r.longitude, textScore: r.score };
-          });
-          const full = rankCandidates(all, { center: LA, radiusMiles, sort: 'distance' });
-          // The window is computed without scores; scores are only looked up for its members.
-          const { total, start, window } = distanceWindow(
-            all.map(({ id, latitude, longitude }) => ({ id, latitude, longitude })),
-            { center: LA, radiusMiles, offset, limit },
-          );
-          expect(total).toBe(full.length);
-          expect(start).toBeLessThanOrEqual(offset);
-          const byId = new Map(all.map((a) => [a.id, a]));
-          const ranked = rankCandidates(window.map((w) => byId.get(w.id)!), { center: LA, radiusMiles, sort: 'distance' });
-          const page = ranked.slice(offset - start, offset - start + limit);
-          expect(page.map((p) => p.candidate.id)).toEqual(full.slice(offset, offset + limit).map((p) => p.candidate.id));
-        },
-      ),
-      { numRuns: 500 },
-    );
-  });
-  it('extends the window over a tie group at either edge of the page', () => {
-    const same = (id: string) => ({ id, latitude: 34.1, longitude: -118.2 });
-    const near = { id: 'near', latitude: 34.062, longitude: -118.239 };
-    const w = distanceWindow([same('a'), same('b'), same('c'), near], { center: LA, radiusMiles: 25, offset: 1, limit: 1 });
-    expect(w.total).toBe(4);
-    expect(w.start).toBe(1);
-    expect(w.window.map((x) => x.id).sort()).toEqual(['a', 'b', 'c']);
-    expect(distanceWindow([near], { center: LA, radiusMiles: 25, offset: 5, limit: 20 })).toEqual({ total: 1, start: 1, window: [] });
   });
 });
 

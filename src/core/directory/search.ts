@@ -40,6 +40,8 @@ const STOP_WORDS = new Set([
   'or', 'the', 'to', 'who', 'with',
 ]);
 
+export const isStopWord = (word: string): boolean => STOP_WORDS.has(word);
+
 /**
  * Search terms of free text: lower-cased letters and digits only (so nothing the
  * person types can become query syntax), stop words dropped, at most MAX_QUERY_TERMS.
@@ -129,38 +131,6 @@ export function rankCandidates<T extends DirectoryCandidate>(
     a.candidate.name.localeCompare(b.candidate.name) || (a.candidate.id < b.candidate.id ? -1 : a.candidate.id > b.candidate.id ? 1 : 0);
   ranked.sort(sort === 'distance' ? (a, b) => byDistance(a, b) || byText(a, b) || byName(a, b) : (a, b) => byText(a, b) || byDistance(a, b) || byName(a, b));
   return ranked;
-}
-
-/**
- * Nearest-first paging without scoring every match. Under `distance` sort, text relevance
- * only orders providers at exactly the same distance (colleagues sharing a clinic
- * address), so only the page needs scoring — together with every provider tied in
- * distance with its first or last entry, which text or name might move onto the page.
- *
- * Returns the candidates within the radius (`total`), and the window: the candidates
- * at sorted positions `start … start + window.length` in nearest-first order, complete tie
- * groups at both ends, covering positions offset … offset + limit. Ordering the window
- * with rankCandidates (after scoring it) and taking `offset − start` onwards gives
- * exactly the page that ranking every match would give.
- */
-export function distanceWindow<T extends Coordinates>(
-  candidates: readonly T[],
-  options: { center: Coordinates; radiusMiles: number; offset: number; limit: number },
-): { total: number; start: number; window: T[] } {
-  const { center, radiusMiles, offset, limit } = options;
-  const inside: { candidate: T; d: number }[] = [];
-  for (const candidate of candidates) {
-    const d = haversineMiles(center, candidate);
-    if (d <= radiusMiles) inside.push({ candidate, d });
-  }
-  inside.sort((a, b) => a.d - b.d);
-  const total = inside.length;
-  if (offset >= total || limit <= 0) return { total, start: Math.min(offset, total), window: [] };
-  let start = offset;
-  while (start > 0 && inside[start - 1]!.d === inside[offset]!.d) start--;
-  let end = Math.min(total, offset + limit);
-  while (end < total && inside[end]!.d === inside[end - 1]!.d) end++;
-  return { total, start, window: inside.slice(start, end).map((x) => x.candidate) };
 }
 
 /** Distance as shown to people: one decimal under 10 miles, whole miles above. */

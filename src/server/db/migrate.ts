@@ -4,6 +4,7 @@ import * as directory from './migrations/2026-11-26-0002-directory';
 import * as scheduling from './migrations/2026-11-26-0003-scheduling';
 import * as intake from './migrations/2026-11-26-0004-intake';
 import * as dosing from './migrations/2026-11-26-0005-dosing';
+import * as directorySearchTerms from './migrations/2026-11-26-0006-directory-search-terms';
 
 /**
  * Migrations are listed statically (not read from the folder at run time) so the
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-0003-scheduling': scheduling,
   '2026-11-26-0004-intake': intake,
   '2026-11-26-0005-dosing': dosing,
+  '2026-11-26-0006-directory-search-terms': directorySearchTerms,
 };
 
 const provider: MigrationProvider = {

@@ -510,6 +510,15 @@ export interface DirectoryProvidersTable {
   search_keywords: string;
   search_facets: string;
   search_cells: string;
+  /** Migration 0006, derived by core/directory/search-text.ts: distinct stems (full-text indexed), per-stem hit counts, lengths. */
+  search_stems: string;
+  search_terms: string;
+  search_name_length: number;
+  search_keywords_length: number;
+  search_bio_length: number;
+  search_version: number;
+  /** floor((latitude + 90) × 10): the 0.1° band the SQLite area index is clustered by. */
+  lat_band: number;
   created_at: string;
   updated_at: string;
 }

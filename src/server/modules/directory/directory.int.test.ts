@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClinicListingBody, DirectorySearchResult, ManagedProvider, ProviderProfileBody } from '../../../core/schemas/directory.schema';
 import { createClinicWorld, createTestApp, errorOf, signIn, type Session, type TestContext } from '../../../../test/helpers/test-app';
+import { haversineMiles } from '../../../core/directory/geo';
+import { scoreMatches } from '../../../core/directory/ranking';
+import { hitsOfStems, queryStemsOf, searchTextColumnsOf } from '../../../core/directory/search-text';
+import { findRankedPage } from './directory.repository';
+import { searchProviders } from './directory.service';
 
 /**
  * The public directory and its admin editing, over HTTP against a real database
@@ -429,6 +434,94 @@ describe('nearest first with text: colleagues at one address', () => {
       for (const [u, n] of [[a.therapistB, 'LCSW 9'], [a.admin, 'LCSW 10']] as const) {
         await put(admin, `/api/directory/manage/providers/${u.id}`, { ...colleague('x', n, 'x'), listed: false });
       }
+    }
+  });
+});
+
+describe('text relevance: ranked in the database from stored term data', () => {
+  const DENVER = { addressLine1: '1 Larimer Sq', city: 'Denver', state: 'CO' as const, postalCode: '80202', latitude: 39.7475, longitude: -104.9995 };
+  const near = 'lat=39.74&lng=-104.99&radius=10';
+
+  /** The order core/directory computes (BM25F over searchTextColumnsOf) for every visible match, as a reference. */
+  async function expectedOrder(q: string, within: boolean): Promise<string[]> {
+    const rows = await t.db
+      .selectFrom('directory_providers')
+      .select(['user_id', 'display_name', 'search_keywords', 'bio', 'latitude', 'longitude', 'licence_expires_on'])
+      .where('visible', '=', 1)
+      .execute();
+    const stems = queryStemsOf(q);
+    const matches = rows.flatMap((r) => {
+      if (within && haversineMiles({ latitude: 39.74, longitude: -104.99 }, r) > 10) return [];
+      if (r.licence_expires_on < '2026-11-26') return [];
+      const stored = searchTextColumnsOf({ name: r.display_name, keywords: r.search_keywords, bio: r.bio });
+      const hits = hitsOfStems(stored.search_terms, stems);
+      return hits ? [{ r, counts: { hits, lengths: [stored.search_name_length, stored.search_keywords_length, stored.search_bio_length] as [number, number, number] } }] : [];
+    });
+    const scores = scoreMatches(matches.map((m) => m.counts));
+    return matches
+      .map((m, i) => ({ id: m.r.user_id, name: m.r.display_name, score: scores[i]! }))
+      .sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : 1))
+      .map((m) => m.id);
+  }
+
+  it('orders by BM25F over the stored counts, identically on both SQLite plans, and follows edits', async () => {
+    const a = world.users;
+    const put3 = async (nurseBio: string) => {
+      const common = { credentials: ['LCSW' as const], approaches: ['kap' as const], location: DENVER };
+      expect((await put(admin, `/api/directory/manage/providers/${a.therapistB.id}`, profile({ ...common, displayName: 'Quinn Harbor, LCSW', licenceNumber: 'LCSW 9', bio: 'Ketamine integration: integration circles, integration retreats and integration groups for veterans.' }))).statusCode).toBe(200);
+      expect((await put(admin, `/api/directory/manage/providers/${a.admin.id}`, profile({ ...common, displayName: 'Integration Smith, LCSW', licenceNumber: 'LCSW 10', bio: 'Ketamine-assisted psychotherapy.' }))).statusCode).toBe(200);
+      expect((await put(admin, `/api/directory/manage/providers/${a.nurse.id}`, profile({ ...common, displayName: 'Sam Kiwi, RN', credentials: ['RN'], licenceType: 'Registered Nurse', licenceNumber: 'RN 77', bio: nurseBio }))).statusCode).toBe(200);
+      for (const u of [a.therapistB, a.admin, a.nurse]) expect((await verify(admin, u.id)).statusCode).toBe(200);
+    };
+    try {
+      await put3('One integration session with ketamine monitoring.');
+      // Name match first; four mentions in a bio above one.
+      const first = await search(`q=integration&${near}&sort=relevance`);
+      expect(ids(first)).toEqual([a.admin.id, a.therapistB.id, a.nurse.id]);
+      // An edit changes the stored counts: six mentions in a short bio now outrank four.
+      await put3('Integration, integration, integration, integration, integration and integration.');
+      const edited = await search(`q=integration&${near}&sort=relevance`);
+      expect(ids(edited)).toEqual([a.admin.id, a.nurse.id, a.therapistB.id]);
+      // A word only one of them has, and words removed by the edit, are matched exactly.
+      expect(ids(await search(`q=veterans&${near}`))).toEqual([a.therapistB.id]);
+      expect(ids(await search(`q=monitoring&${near}`))).toEqual([]);
+
+      if (t.deps.database.dialect === 'sqlite') {
+        // The SQL ranking is the core's BM25F, near a place and nationwide, for one or two words,
+        // whether candidates come from the full-text index (rare words) or the area index.
+        for (const [q, where] of [['integration', near], ['ketamine integration', near], ['ketamine', ''], ['integration therapy', '']] as const) {
+          const expected = await expectedOrder(q, where !== '');
+          const query = { q, sort: 'relevance' as const, limit: 50, ...(where ? { lat: 39.74, lng: -104.99, radius: 10 } : {}) };
+          for (const rareTextMatches of [undefined, 0]) {
+            const diagnostics = { plan: '', candidates: 0 };
+            const result = await searchProviders(t.deps, query, { diagnostics, rareTextMatches });
+            expect(result.items.map((i) => i.id), `${q} ${diagnostics.plan}`).toEqual(expected);
+            expect(result.total).toBe(expected.length);
+            expect(diagnostics.plan).toMatch(rareTextMatches === 0 ? /^area index/ : /^fts5/);
+          }
+        }
+        // And the scores themselves: SQL's BM25F equals core's scoreMatches over the same matches.
+        const stems = queryStemsOf('integration ketamine');
+        const filters = { cutoffDate: '2026-11-26', all: [], credentialsAny: 0, flags: {} };
+        const page = await findRankedPage(t.db, filters, { stems, origin: null, sort: 'relevance', fts: null, limit: 50, offset: 0 });
+        const stored = await t.db.selectFrom('directory_providers').select(['user_id', 'display_name', 'search_keywords', 'bio']).where('user_id', 'in', page.rows.map((r) => r.user_id)).execute();
+        const counts = page.rows.map((r) => {
+          const row = stored.find((x) => x.user_id === r.user_id)!;
+          const c = searchTextColumnsOf({ name: row.display_name, keywords: row.search_keywords, bio: row.bio });
+          return { hits: hitsOfStems(c.search_terms, stems)!, lengths: [c.search_name_length, c.search_keywords_length, c.search_bio_length] as [number, number, number] };
+        });
+        expect(page.rows.length).toBeGreaterThan(2);
+        scoreMatches(counts).forEach((score, i) => expect(page.rows[i]!.score).toBeCloseTo(score, 9));
+        // Paging past the end still tells the total, on the area plan too.
+        const past = await searchProviders(t.deps, { q: 'ketamine', offset: 500 }, { rareTextMatches: 0 });
+        expect(past.items).toEqual([]);
+        expect(past.total).toBe((await expectedOrder('ketamine', false)).length);
+      }
+    } finally {
+      for (const [u, n] of [[a.therapistB, 'LCSW 9'], [a.admin, 'LCSW 10']] as const) {
+        await put(admin, `/api/directory/manage/providers/${u.id}`, { ...profile({ displayName: 'x', licenceNumber: n, credentials: ['LCSW'], approaches: ['kap'], bio: 'x' }), listed: false });
+      }
+      await put(admin, `/api/directory/manage/providers/${a.nurse.id}`, profile({ displayName: 'Sam Kiwi, RN', credentials: ['RN'], licenceType: 'Registered Nurse', licenceNumber: 'RN 77', bio: 'Monitoring nurse' }));
     }
   });
 });

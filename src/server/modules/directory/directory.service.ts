@@ -1,8 +1,8 @@
 import zipcodes from 'zipcodes';
-import { boundingBoxForRadius, type Coordinates } from '../../../core/directory/geo';
+import { boundingBoxForRadius, type BoundingBox, type Coordinates } from '../../../core/directory/geo';
+import { queryStemsOf, searchTextColumnsOf, SEARCH_TEXT_VERSION } from '../../../core/directory/search-text';
 import {
   DEFAULT_RADIUS_MILES,
-  distanceWindow,
   excerptOf,
   isProfileVisible,
   licenceCutoffDate,
@@ -22,6 +22,7 @@ import {
   facetTokensOf,
   flagToken,
   ftsQueryOf,
+  latitudeBandOf,
   organizationToken,
   stateToken,
   type FlagName,
@@ -58,7 +59,6 @@ import type { DB, Role } from '../../db/schema';
 import type { Deps } from '../../deps';
 import { AppError } from '../../http/errors';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
-import { scoreMatches } from '../../../core/directory/ranking';
 import * as repo from './directory.repository';
 
 /** Staff roles that can have a public profile. */
@@ -253,11 +253,39 @@ export interface SearchDiagnostics {
   candidates: number;
 }
 
-export async function searchProviders(
-  deps: Deps,
-  query: DirectorySearchQuery,
-  diagnostics?: SearchDiagnostics,
-): Promise<DirectorySearchResult> {
+export interface SearchOptions {
+  /** Filled with the plan taken and the number of matches. */
+  diagnostics?: SearchDiagnostics;
+  /** Overrides RARE_TEXT_MATCHES (tests compare both SQLite plans on small data). */
+  rareTextMatches?: number;
+}
+
+/**
+ * Below this many profiles containing every word (in the whole directory), SQLite finds
+ * the matches through the full-text index; otherwise it reads the area (or, without a
+ * location, the whole area index) and checks the words in each entry. The probe reads
+ * at most this many doclist entries.
+ */
+export const RARE_TEXT_MATCHES = 1000;
+
+type Facets = ReturnType<typeof facetTokensOfQuery>;
+
+/** SQLite: the full-text expression to take candidates from when the words are rare, else null (read the area). */
+async function rareWordsFullText(
+  db: Kysely<DB>,
+  stems: readonly string[],
+  facets: Facets,
+  box: BoundingBox | null,
+  rareTextMatches: number,
+): Promise<string | null> {
+  if (stems.length === 0 || rareTextMatches <= 0) return null;
+  const textOnly = ftsQueryOf({ terms: stems, allTokens: [], anyTokenGroups: [], cells: [] })!;
+  if (!(await repo.textMatchesFewerThan(db, textOnly, rareTextMatches))) return null;
+  return ftsQueryOf({ ...facets, terms: stems, cells: box ? cellTokensCoveringBox(box) : [] });
+}
+
+export async function searchProviders(deps: Deps, query: DirectorySearchQuery, options: SearchOptions = {}): Promise<DirectorySearchResult> {
+  const { diagnostics } = options;
   const now = deps.now();
   const origin = originOf(query);
   const filters = filtersOf(query, now);
@@ -265,71 +293,66 @@ export async function searchProviders(
   if (sort === 'distance' && !origin) {
     throw new AppError('validation', 'Sorting by distance needs a ZIP code or coordinates', { field: 'sort' });
   }
-  const terms = searchTermsOf(query.q);
-  const tsquery = tsQueryExpression(terms);
-  const text = tsquery ? { terms, tsquery } : null;
   const facets = facetTokensOfQuery(query, filters);
   const limit = query.limit ?? 20;
   const offset = query.offset ?? 0;
   const dialect = deps.database.dialect;
+  let radiusMiles = query.radius ?? DEFAULT_RADIUS_MILES;
 
   let pageIds: { id: string; distanceMiles: number | null }[];
   let total: number;
-  let radiusMiles = query.radius ?? DEFAULT_RADIUS_MILES;
-  if (origin && sort === 'distance' && dialect === 'sqlite') {
-    // Nearest first: every match needs its distance, but text relevance only orders
-    // providers at the same distance, so only the page (with its ties) is scored, from
-    // the full rows fetched for the cards anyway.
-    const box = boundingBoxForRadius(origin, radiusMiles);
-    const fts = ftsQueryOf({ ...facets, terms, cells: cellTokensCoveringBox(box) });
-    const textQuery = text && fts ? { terms, tsquery: text.tsquery, fts } : null;
-    const { rows, plan } = await repo.findCandidatesInBox(deps.db, dialect, box, filters, textQuery, { scoreText: false });
-    const { total: inRadius, start, window } = distanceWindow(
-      rows.map((r) => ({ id: r.user_id, latitude: r.latitude, longitude: r.longitude })),
-      { center: origin, radiusMiles, offset, limit },
-    );
-    const windowRows = await repo.findCardsByUserIds(deps.db, dialect, window.map((w) => w.id));
-    const scores = textQuery ? scoreMatches(windowRows.map((r) => ({ name: r.display_name, keywords: r.search_keywords, bio: r.bio })), terms) : null;
-    const ranked = rankCandidates(
-      windowRows.map((r, i) => ({ id: r.user_id, name: r.display_name, latitude: r.latitude, longitude: r.longitude, textScore: scores ? scores[i]! : null, row: r })),
-      { center: origin, radiusMiles, sort },
-    );
+  const note = (plan: string, candidates: number) => {
     if (diagnostics) {
       diagnostics.plan = plan;
-      diagnostics.candidates = rows.length;
+      diagnostics.candidates = candidates;
     }
-    return {
-      items: ranked.slice(offset - start, offset - start + limit).map((r) => toCard(r.candidate.row, r.distanceMiles)),
-      total: inRadius,
-      limit,
-      offset,
-      sort,
-      origin: { latitude: origin.latitude, longitude: origin.longitude, label: origin.label, radiusMiles },
-    };
-  }
-  if (origin) {
-    const box = boundingBoxForRadius(origin, radiusMiles);
-    const fts = ftsQueryOf({ ...facets, terms, cells: cellTokensCoveringBox(box) });
-    const { rows, plan } = await repo.findCandidatesInBox(deps.db, dialect, box, filters, text && fts ? { terms, tsquery: text.tsquery, fts } : null, {
-      scoreText: true,
-      within: { center: origin, radiusMiles },
-    });
-    const ranked = rankCandidates(
-      rows.map((r) => ({ id: r.user_id, name: r.display_name, latitude: r.latitude, longitude: r.longitude, textScore: r.score === null ? null : Number(r.score) })),
-      { center: origin, radiusMiles, sort },
-    );
-    if (diagnostics) {
-      diagnostics.plan = plan;
-      diagnostics.candidates = rows.length;
+  };
+  if (dialect === 'sqlite') {
+    const stems = queryStemsOf(query.q);
+    if (origin || stems.length > 0) {
+      const box = origin ? boundingBoxForRadius(origin, radiusMiles) : null;
+      const fts = await rareWordsFullText(deps.db, stems, facets, box, options.rareTextMatches ?? RARE_TEXT_MATCHES);
+      const page = await repo.findRankedPage(deps.db, filters, {
+        stems,
+        origin: origin && box ? { center: origin, radiusMiles, box } : null,
+        sort,
+        fts,
+        limit,
+        offset,
+      });
+      note(fts ? 'fts5 (rare words), ranked in SQL' : origin ? 'area index, ranked in SQL' : 'area index (whole directory), ranked in SQL', page.total);
+      if (!origin) radiusMiles = 0;
+      total = page.total;
+      pageIds = page.rows.map((r) => ({ id: r.user_id, distanceMiles: r.distance }));
+    } else {
+      radiusMiles = 0;
+      const fts = ftsQueryOf({ ...facets, terms: [], cells: [] });
+      const page = fts
+        ? await repo.findPageByFacets(deps.db, fts, filters, limit, offset)
+        : await repo.findPageWithoutLocation(deps.db, dialect, filters, null, limit, offset);
+      note(fts ? 'fts5 facets, by name' : 'by name', page.rows.length);
+      total = page.total;
+      pageIds = page.rows.map((r) => ({ id: r.user_id, distanceMiles: null }));
     }
-    total = ranked.length;
-    pageIds = ranked.slice(offset, offset + limit).map((r) => ({ id: r.candidate.id, distanceMiles: r.distanceMiles }));
   } else {
-    radiusMiles = 0;
-    const fts = ftsQueryOf({ ...facets, terms, cells: [] });
-    const { rows, total: count } = await repo.findPageWithoutLocation(deps.db, dialect, filters, { tsquery: text?.tsquery ?? null, fts, terms }, limit, offset);
-    total = count;
-    pageIds = rows.map((r) => ({ id: r.user_id, distanceMiles: null }));
+    const tsquery = tsQueryExpression(searchTermsOf(query.q));
+    if (origin) {
+      const box = boundingBoxForRadius(origin, radiusMiles);
+      const rows = await repo.findCandidatesInBox(deps.db, box, filters, tsquery);
+      note('pg gin+btree', rows.length);
+      const ranked = rankCandidates(
+        rows.map((r) => ({ id: r.user_id, name: r.display_name, latitude: r.latitude, longitude: r.longitude, textScore: r.score === null ? null : Number(r.score) })),
+        { center: origin, radiusMiles, sort },
+      );
+      total = ranked.length;
+      pageIds = ranked.slice(offset, offset + limit).map((r) => ({ id: r.candidate.id, distanceMiles: r.distanceMiles }));
+    } else {
+      radiusMiles = 0;
+      const page = await repo.findPageWithoutLocation(deps.db, dialect, filters, tsquery, limit, offset);
+      note('pg', page.rows.length);
+      total = page.total;
+      pageIds = page.rows.map((r) => ({ id: r.user_id, distanceMiles: null }));
+    }
   }
   const cards = new Map((await repo.findCardsByUserIds(deps.db, dialect, pageIds.map((p) => p.id))).map((r) => [r.user_id, r]));
   const items = pageIds.flatMap((p) => {
@@ -465,8 +488,11 @@ async function refreshProvidersOfClinic(trx: Kysely<DB>, clinic: repo.ClinicRow,
           }
         : {};
     const merged = { ...row, ...location };
+    const keywords = keywordsOfRow(merged, clinic.public_name);
     await repo.updateProvider(trx, row.user_id, {
       ...location,
+      lat_band: latitudeBandOf(merged.latitude),
+      ...searchTextColumnsOf({ name: merged.display_name, keywords, bio: merged.bio }),
       visible: isProfileVisible({
         listed: row.listed === 1,
         clinicListed: clinic.listed === 1,
@@ -475,7 +501,7 @@ async function refreshProvidersOfClinic(trx: Kysely<DB>, clinic: repo.ClinicRow,
       })
         ? 1
         : 0,
-      search_keywords: keywordsOfRow(merged, clinic.public_name),
+      search_keywords: keywords,
       search_cells: cellTokensOfPoint(merged.latitude, merged.longitude).join(' '),
       updated_at: at,
     });
@@ -658,6 +684,9 @@ export function providerRowOf(input: {
     languages: normalizeCodes(LANGUAGES, body.languages),
   };
   const licenceType = body.licenceType.trim();
+  const displayName = body.displayName.trim();
+  const bio = body.bio.trim();
+  const keywords = searchKeywordsOf({ labels: ALL_LABELS(codes), licenceType, clinicName: input.clinic?.public_name ?? '', city: location.city });
   return {
     user_id: input.userId,
     organization_id: input.organizationId,
@@ -670,7 +699,7 @@ export function providerRowOf(input: {
     })
       ? 1
       : 0,
-    display_name: body.displayName.trim(),
+    display_name: displayName,
     pronouns: body.pronouns?.trim() || null,
     credentials: json(codes.credentials),
     credentials_mask: maskOf(CREDENTIALS, codes.credentials),
@@ -697,7 +726,7 @@ export function providerRowOf(input: {
     fee_max_usd: body.feeMaxUsd ?? null,
     sliding_scale: body.slidingScale ? 1 : 0,
     superbill: body.superbill ? 1 : 0,
-    bio: body.bio.trim(),
+    bio,
     photo_url: body.photoUrl?.trim() || null,
     uses_clinic_location: input.usesClinicLocation ? 1 : 0,
     address_line1: location.addressLine1,
@@ -707,7 +736,7 @@ export function providerRowOf(input: {
     postal_code: location.postalCode,
     latitude: location.latitude,
     longitude: location.longitude,
-    search_keywords: searchKeywordsOf({ labels: ALL_LABELS(codes), licenceType, clinicName: input.clinic?.public_name ?? '', city: location.city }),
+    search_keywords: keywords,
     search_facets: facetTokensOf({
       codes,
       flags: {
@@ -721,8 +750,34 @@ export function providerRowOf(input: {
       organizationId: input.organizationId,
     }),
     search_cells: cellTokensOfPoint(location.latitude, location.longitude).join(' '),
+    ...searchTextColumnsOf({ name: displayName, keywords, bio }),
+    lat_band: latitudeBandOf(location.latitude),
     updated_at: input.at,
   };
+}
+
+/**
+ * Before serving: re-derives the stored search text of profiles written by another
+ * version of the derivation (after migration 0006, or a change to the stemmer), then, on
+ * SQLite, merges the full-text index into one segment (searches over a fragmented index
+ * cost more; ≈1 s at 100,000 providers). PostgreSQL's GIN index needs no compaction.
+ */
+export async function prepareSearchIndex(db: Kysely<DB>, dialect: 'sqlite' | 'postgres'): Promise<{ rederived: number }> {
+  let rederived = 0;
+  let afterSeq = 0;
+  for (;;) {
+    const stale = await repo.findProvidersWithStaleSearchText(db, SEARCH_TEXT_VERSION, afterSeq, 500);
+    if (stale.length === 0) break;
+    afterSeq = Number(stale[stale.length - 1]!.seq);
+    await db.transaction().execute(async (trx) => {
+      for (const row of stale) {
+        await repo.updateProvider(trx, row.user_id, searchTextColumnsOf({ name: row.display_name, keywords: row.search_keywords, bio: row.bio }));
+      }
+    });
+    rederived += stale.length;
+  }
+  await repo.compactSearchIndex(db, dialect);
+  return { rederived };
 }
 
 /** A clinic listing's address as a provider's location. */
