@@ -69,6 +69,22 @@ describe('sign in, me, sign out', () => {
     expect(me.statusCode).toBe(401);
   });
 
+  it('notices a session ended behind its back within seconds, however busy the session is', async () => {
+    const org = await createOrganization(t.db);
+    const user = await createUser(t.db, org.id, 'therapist');
+    const s = await signIn(t.app, user.email);
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: s.headers })).statusCode).toBe(200);
+    // Another process (or a database administrator) ends it: this process does not hear of it.
+    await t.db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    // Requests keep coming, a second apart; none may extend how long the row is remembered.
+    let status = 200;
+    for (let i = 0; i < 10 && status === 200; i++) {
+      t.clock.advance(1_000);
+      status = (await t.app.inject({ method: 'GET', url: '/api/me', headers: s.headers })).statusCode;
+    }
+    expect(status).toBe(401);
+  });
+
   it('answers 401 without a session', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/me' });
     expect(res.statusCode).toBe(401);

@@ -124,8 +124,14 @@ export async function login(deps: Deps, body: LoginBody, meta: RequestMeta): Pro
 /** The signed-in actor for a cookie token, or null when absent, expired or idle too long. */
 export async function resolveSession(deps: Deps, token: string): Promise<SessionActor | null> {
   const sessionId = hashToken(token);
-  const row = deps.sessions.get(sessionId) ?? (await repo.findSessionWithUser(deps.db, sessionId));
-  if (!row) return null;
+  let row = deps.sessions.get(sessionId);
+  if (!row) {
+    row = await repo.findSessionWithUser(deps.db, sessionId);
+    if (!row) return null;
+    // Remembered from when it was read, not from when it was last used: the time to live
+    // bounds how old a remembered row can be.
+    deps.sessions.set(sessionId, row);
+  }
   const now = deps.now();
   const idleLimit = Date.parse(row.last_seen_at) + deps.config.session.idleMinutes * 60_000;
   if (row.active !== 1 || Date.parse(row.expires_at) <= now.getTime() || idleLimit <= now.getTime()) {
@@ -138,8 +144,6 @@ export async function resolveSession(deps: Deps, token: string): Promise<Session
     const at = now.toISOString();
     await repo.touchSession(deps.db, sessionId, at);
     deps.sessions.set(sessionId, { ...row, last_seen_at: at });
-  } else {
-    deps.sessions.set(sessionId, row);
   }
   return {
     sessionId,
