@@ -43,6 +43,22 @@ export function withStatementCache(sqlite: BetterSqlite3.Database, max = 500): S
   };
 }
 
+/** The audit log's own SQLite file, beside the main one (see migration 0008). */
+export function auditFileOf(mainFile: string): string {
+  return mainFile.endsWith('.sqlite') ? `${mainFile.slice(0, -'.sqlite'.length)}.audit.sqlite` : `${mainFile}.audit`;
+}
+
+/**
+ * Attaches the audit log's file as schema `audit` (created on first use). Every SQLite
+ * connection that reads or writes `audit_events` needs it; unqualified, the name then
+ * resolves to `audit.audit_events`. The audit file is as durable as the main one.
+ */
+export function attachAuditDatabase(sqlite: BetterSqlite3.Database, mainFile: string): void {
+  sqlite.prepare('ATTACH DATABASE ? AS audit').run(auditFileOf(mainFile));
+  sqlite.pragma('audit.journal_mode = WAL');
+  sqlite.pragma('audit.synchronous = FULL');
+}
+
 // int8 (counts, audit sequence numbers) as JS numbers: they stay far below 2^53.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
@@ -58,10 +74,11 @@ export function openDatabase(database: Config['database']): Database {
     // 64 MiB page cache (default 2 MiB): directory search joins a few hundred random rows
     // per query; with the default cache each is an OS read (bench/targets/directory-search.ts).
     sqlite.pragma('cache_size = -65536');
+    attachAuditDatabase(sqlite, database.file);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    // The read connection for hot-path queries (see preparedQuery). Memory-mapped reads:
-    // the audit writer commits every few milliseconds, and each commit makes this
-    // connection re-read the pages it needs; from a mapping that is cheap.
+    // The read connection for hot-path queries (see preparedQuery), memory-mapped: after
+    // another connection commits, it re-reads the pages it needs, and from a mapping that
+    // is cheap. (The audit log's frequent commits go to another file and do not count.)
     const reader = new BetterSqlite3(database.file);
     reader.pragma('query_only = ON');
     reader.pragma('mmap_size = 268435456');

@@ -5,6 +5,7 @@ import * as scheduling from './migrations/2026-11-26-0003-scheduling';
 import * as intake from './migrations/2026-11-26-0004-intake';
 import * as dosing from './migrations/2026-11-26-0005-dosing';
 import * as directorySearchTerms from './migrations/2026-11-26-0006-directory-search-terms';
+import * as auditDatabase from './migrations/2026-11-26-0008-audit-database';
 
 /**
  * Migrations are listed statically (not read from the folder at run time) so the
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-0004-intake': intake,
   '2026-11-26-0005-dosing': dosing,
   '2026-11-26-0006-directory-search-terms': directorySearchTerms,
+  '2026-11-26-0008-audit-database': auditDatabase,
 };
 
 const provider: MigrationProvider = {
@@ -24,8 +26,13 @@ const provider: MigrationProvider = {
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  return migrateTo(db, 'latest');
+}
+
+/** Up or down to the named migration (tests of a migration start from the one before it). */
+export async function migrateTo(db: Kysely<any>, target: string | 'latest'): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = target === 'latest' ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);

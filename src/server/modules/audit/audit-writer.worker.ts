@@ -8,6 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { attachAuditDatabase } from '../../db/database';
 import { GENESIS_HASH, hashAuditRow, type ChainedFields } from './audit-chain';
 
 export type UnchainedRow = Omit<ChainedFields, 'seq'>;
@@ -20,6 +21,8 @@ export type WriterReply = { batchIds: number[]; ok: true } | { batchIds: number[
 const { file, key } = workerData as { file: string; key: string };
 const port = parentPort!;
 const db = new BetterSqlite3(file);
+// audit_events lives in its own file (migration 0008).
+attachAuditDatabase(db, file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
