@@ -1,21 +1,35 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode } from '../../http/errors';
 import type { AuditEntry, AuditLog } from './audit-log';
-import type { UnchainedRow, WriterReply, WriterRequest } from './audit-writer.worker';
+import type { JobOutcome, SerializedError, UnchainedRow, WriterJob, WriterReply, WriterRequest } from './audit-writer.worker';
 
 interface Waiter {
   resolve: () => void;
   reject: (error: unknown) => void;
 }
+interface JobWaiter {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
 
-/** Audit log for SQLite: rows are chained and committed by a writer thread (see the worker). */
+/**
+ * Audit log for SQLite: rows are chained and committed by the SQLite writer thread (see
+ * the worker), which also commits other hot writes given to `runJob` in the same
+ * transactions, so the process has one busy writer and the event loop never waits for
+ * SQLite's write lock or an fsync on their account.
+ */
 export class SqliteWorkerAuditLog implements AuditLog {
   private readonly worker: Worker;
   private queue: { row: UnchainedRow; waiter: Waiter }[] = [];
+  private jobQueue: { job: WriterJob; waiter: JobWaiter }[] = [];
   private scheduled = false;
   private nextBatchId = 1;
-  private readonly inFlight = new Map<number, Waiter[]>();
+  private nextJobId = 1;
+  /** Batches sent and not yet answered: their audit rows' waiters and their jobs' ids. */
+  private readonly inFlight = new Map<number, { rows: Waiter[]; jobs: number[] }>();
+  private readonly jobsInFlight = new Map<number, JobWaiter>();
   private idleWaiters: (() => void)[] = [];
   private failure: Error | null = null;
 
@@ -60,53 +74,96 @@ export class SqliteWorkerAuditLog implements AuditLog {
         },
         waiter: { resolve, reject },
       });
-      // One batch in flight at a time: while the writer commits (fsync), new rows wait
-      // here and travel together in the next message when it answers. Same latency (the
-      // writer is busy anyway), far fewer messages.
-      if (!this.scheduled && this.inFlight.size === 0) {
-        this.scheduled = true;
-        setImmediate(() => this.send());
-      }
+      this.schedule();
     });
+  }
+
+  /**
+   * Run a write in the writer thread's next transaction, beside the audit rows: `module`
+   * (a file URL) exports `runWriterJob(db, payload)`, which the thread calls with a Kysely
+   * handle inside a savepoint of the job's own. Resolves with its (structured-cloned)
+   * value once the transaction holding it has committed; rejects with its error (an
+   * AppError keeps its code and field) after rolling back only that job.
+   */
+  runJob<R>(module: string, payload: unknown): Promise<R> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<R>((resolve, reject) => {
+      this.jobQueue.push({ job: { id: this.nextJobId++, module, payload }, waiter: { resolve: resolve as (value: unknown) => void, reject } });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    // What is recorded in one turn of the event loop travels in one message. It is sent
+    // at once, even while the writer is committing an earlier batch: the writer takes
+    // every message that arrived during a commit into its next transaction (group commit),
+    // so its next commit never waits for this thread to get round to reading an answer.
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.send());
+    }
   }
 
   private send(): void {
     this.scheduled = false;
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0 && this.jobQueue.length === 0) return;
     const batch = this.queue;
+    const jobs = this.jobQueue;
     this.queue = [];
+    this.jobQueue = [];
     const batchId = this.nextBatchId++;
-    this.inFlight.set(
-      batchId,
-      batch.map((b) => b.waiter),
-    );
-    this.worker.postMessage({ batchId, rows: batch.map((b) => b.row) } satisfies WriterRequest);
+    this.inFlight.set(batchId, { rows: batch.map((b) => b.waiter), jobs: jobs.map((j) => j.job.id) });
+    for (const j of jobs) this.jobsInFlight.set(j.job.id, j.waiter);
+    this.worker.postMessage({ batchId, rows: batch.map((b) => b.row), jobs: jobs.map((j) => j.job) } satisfies WriterRequest);
   }
 
   private settle(reply: WriterReply): void {
+    // Jobs first: their callers publish live events, which should not wait behind audit callbacks.
+    if (reply.ok) {
+      for (const outcome of reply.jobs) this.settleJob(outcome);
+    }
     for (const id of reply.batchIds) {
-      const waiters = this.inFlight.get(id) ?? [];
+      const batch = this.inFlight.get(id);
+      if (!batch) continue;
       this.inFlight.delete(id);
-      for (const w of waiters) {
+      if (!reply.ok) {
+        const error = new Error(`write failed: ${reply.message}`);
+        for (const jobId of batch.jobs) {
+          this.jobsInFlight.get(jobId)?.reject(error);
+          this.jobsInFlight.delete(jobId);
+        }
+      }
+      for (const w of batch.rows) {
         if (reply.ok) w.resolve();
         else w.reject(new Error(`audit write failed: ${reply.message}`));
       }
     }
-    if (this.inFlight.size === 0 && this.queue.length > 0 && !this.scheduled) this.send();
     this.notifyIdle();
+  }
+
+  private settleJob(outcome: JobOutcome): void {
+    const w = this.jobsInFlight.get(outcome.id);
+    if (!w) return;
+    this.jobsInFlight.delete(outcome.id);
+    if (outcome.ok) w.resolve(outcome.value);
+    else w.reject(deserializeError(outcome.error));
   }
 
   private failAll(error: Error): void {
     this.failure = error;
-    for (const waiters of this.inFlight.values()) for (const w of waiters) w.reject(error);
+    for (const batch of this.inFlight.values()) for (const w of batch.rows) w.reject(error);
     this.inFlight.clear();
+    for (const w of this.jobsInFlight.values()) w.reject(error);
+    this.jobsInFlight.clear();
     for (const q of this.queue) q.waiter.reject(error);
     this.queue = [];
+    for (const q of this.jobQueue) q.waiter.reject(error);
+    this.jobQueue = [];
     this.notifyIdle();
   }
 
   private notifyIdle(): void {
-    if (this.inFlight.size === 0 && this.queue.length === 0) {
+    if (this.inFlight.size === 0 && this.queue.length === 0 && this.jobQueue.length === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
@@ -114,7 +171,7 @@ export class SqliteWorkerAuditLog implements AuditLog {
   }
 
   flush(): Promise<void> {
-    if (this.inFlight.size === 0 && this.queue.length === 0) return Promise.resolve();
+    if (this.inFlight.size === 0 && this.queue.length === 0 && this.jobQueue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -124,4 +181,14 @@ export class SqliteWorkerAuditLog implements AuditLog {
     this.worker.postMessage('close');
     await exited;
   }
+}
+
+/** Rebuilds a job's error on this side: an AppError keeps its code, message and options (field, details). */
+function deserializeError(e: SerializedError): Error {
+  if (e.name === 'AppError' && typeof e.code === 'string') {
+    return new AppError(e.code as ErrorCode, e.message, (e.options ?? {}) as ConstructorParameters<typeof AppError>[2]);
+  }
+  const error = new Error(e.message);
+  error.name = e.name;
+  return error;
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type {
   AdministrationsTable,
   ClinicProtocolsTable,
@@ -10,6 +10,7 @@ import type {
   SessionNotesTable,
   VitalReadingsTable,
 } from '../../db/schema';
+import { preparedQuery } from '../../db/prepared-query';
 import { findAppointmentView, updateAppointment } from '../scheduling/scheduling.repository';
 
 /** Only this file (and its siblings' repositories) touch Kysely; no business rules here. */
@@ -108,8 +109,11 @@ export function findDosingAppointmentsWithoutSession(db: Kysely<DB>, organizatio
 }
 
 // ---- sessions ----
-export function findSessionById(db: Kysely<DB>, id: string) {
-  return db.selectFrom('dosing_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+// On every session request (each monitor POSTs once a second): compiled once, and on
+// SQLite outside a transaction run on the read connection (see preparedQuery).
+const sessionById = preparedQuery((db: Kysely<DB>, id: string) => db.selectFrom('dosing_sessions').selectAll().where('id', '=', id));
+export async function findSessionById(db: Kysely<DB>, id: string): Promise<DosingSessionsTable | undefined> {
+  return (await sessionById(db, id))[0];
 }
 
 export function findSessionByAppointment(db: Kysely<DB>, appointmentId: string) {
@@ -264,24 +268,91 @@ export function listControlledEntries(db: Kysely<DB>, organizationId: string, lo
 }
 
 // ---- vitals ----
-export async function claimBatchKey(db: Kysely<DB>, sessionId: string, key: string, at: string): Promise<boolean> {
-  const r = await db
+// The vitals hot path (one POST a second per chair): statements compiled once (see
+// preparedQuery). They are only ever run inside a write transaction.
+const claimKey = preparedQuery((db: Kysely<DB>, sessionId: string, key: string, at: string) =>
+  db
     .insertInto('vital_batches')
     .values({ session_id: sessionId, idempotency_key: key, response: '', created_at: at })
     .onConflict((oc) => oc.columns(['session_id', 'idempotency_key']).doNothing())
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+    .returning('session_id'),
+);
+/** Claims an idempotency key; false when a batch with this key was stored before (a retry). */
+export async function claimBatchKey(db: Kysely<DB>, sessionId: string, key: string, at: string): Promise<boolean> {
+  return (await claimKey(db, sessionId, key, at)).length === 1;
+}
+
+const bumpSeq = preparedQuery((db: Kysely<DB>, sessionId: string, n: number, maxAt: string) =>
+  db
+    .updateTable('dosing_sessions')
+    .set((eb) => ({
+      event_seq: eb('event_seq', '+', n),
+      last_reading_at: sql<string>`case when last_reading_at is null or last_reading_at < ${maxAt} then ${maxAt} else last_reading_at end`,
+    }))
+    .where('id', '=', sessionId)
+    .returning(['event_seq', 'state']),
+);
+/** Reserves `n` event numbers for readings and moves last_reading_at forward; locks the session row. */
+export async function reserveReadingSeq(db: Kysely<DB>, sessionId: string, n: number, maxAt: string): Promise<{ last: number; state: string }> {
+  const row = (await bumpSeq(db, sessionId, n, maxAt))[0];
+  if (!row) throw new Error(`dosing session ${sessionId} is missing`);
+  return { last: Number(row.event_seq), state: row.state };
 }
 
 export function findBatch(db: Kysely<DB>, sessionId: string, key: string) {
   return db.selectFrom('vital_batches').select(['response']).where('session_id', '=', sessionId).where('idempotency_key', '=', key).executeTakeFirst();
 }
 
-export function saveBatchResponse(db: Kysely<DB>, sessionId: string, key: string, response: string) {
-  return db.updateTable('vital_batches').set({ response }).where('session_id', '=', sessionId).where('idempotency_key', '=', key).execute();
+const saveResponse = preparedQuery((db: Kysely<DB>, sessionId: string, key: string, response: string) =>
+  db.updateTable('vital_batches').set({ response }).where('session_id', '=', sessionId).where('idempotency_key', '=', key),
+);
+export async function saveBatchResponse(db: Kysely<DB>, sessionId: string, key: string, response: string): Promise<void> {
+  await saveResponse(db, sessionId, key, response);
 }
 
-export async function insertReadings(db: Kysely<DB>, rows: Insertable<VitalReadingsTable>[]) {
+const insertOneReading = preparedQuery(
+  (
+    db: Kysely<DB>,
+    id: string,
+    organizationId: string,
+    sessionId: string,
+    at: string,
+    hr: number | null,
+    sbp: number | null,
+    dbp: number | null,
+    spo2: number | null,
+    rr: number | null,
+    source: VitalReadingsTable['source'],
+    phase: string,
+    seq: number,
+    recordedBy: string,
+    receivedAt: string,
+  ) =>
+    db.insertInto('vital_readings').values({
+      id,
+      organization_id: organizationId,
+      session_id: sessionId,
+      at,
+      hr,
+      sbp,
+      dbp,
+      spo2,
+      rr,
+      source,
+      phase,
+      seq,
+      recorded_by: recordedBy,
+      received_at: receivedAt,
+    }),
+);
+
+export async function insertReadings(db: Kysely<DB>, rows: VitalReadingsTable[]) {
+  if (rows.length === 1) {
+    // A monitor's usual POST: one reading, through the statement compiled once.
+    const r = rows[0]!;
+    await insertOneReading(db, r.id, r.organization_id, r.session_id, r.at, r.hr, r.sbp, r.dbp, r.spo2, r.rr, r.source, r.phase, r.seq, r.recorded_by, r.received_at);
+    return;
+  }
   // Chunked so a large batch stays under SQLite's bound-parameter limit.
   for (let i = 0; i < rows.length; i += 200) await db.insertInto('vital_readings').values(rows.slice(i, i + 200)).execute();
 }
@@ -336,8 +407,11 @@ export function listAlerts(db: Kysely<DB>, sessionId: string) {
     .execute();
 }
 
-export function openAlertRules(db: Kysely<DB>, sessionId: string) {
-  return db.selectFrom('session_alerts').select(['rule']).where('session_id', '=', sessionId).where('status', '=', 'open').execute();
+const openRules = preparedQuery((db: Kysely<DB>, sessionId: string) =>
+  db.selectFrom('session_alerts').select(['rule']).where('session_id', '=', sessionId).where('status', '=', 'open'),
+);
+export function openAlertRules(db: Kysely<DB>, sessionId: string): Promise<{ rule: string }[]> {
+  return openRules(db, sessionId);
 }
 
 export async function countOpenAlerts(db: Kysely<DB>, sessionId: string): Promise<number> {

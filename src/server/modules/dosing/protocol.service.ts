@@ -11,15 +11,20 @@ import * as repo from './dosing.repository';
 /** Revision 0 is the built-in default (defaultClinicProtocol), in force until a clinic saves its own. */
 export const DEFAULT_REVISION = 0;
 
-export async function protocolAt(ctx: DosingContext, db: Kysely<DB>, organizationId: string, revision: number): Promise<ClinicProtocol> {
+export function protocolAt(ctx: DosingContext, db: Kysely<DB>, organizationId: string, revision: number): Promise<ClinicProtocol> {
+  return protocolRevisionAt(ctx.protocolCache, db, organizationId, revision);
+}
+
+/** A stored revision (never changes once stored, so `cache` keeps it by org and revision). */
+export async function protocolRevisionAt(cache: Map<string, ClinicProtocol>, db: Kysely<DB>, organizationId: string, revision: number): Promise<ClinicProtocol> {
   if (revision === DEFAULT_REVISION) return defaultClinicProtocol;
   const key = `${organizationId}:${revision}`;
-  const cached = ctx.protocolCache.get(key);
+  const cached = cache.get(key);
   if (cached) return cached;
   const row = await repo.findProtocolRevision(db, organizationId, revision);
   if (!row) throw new Error(`protocol revision ${revision} of ${organizationId} is missing`);
   const protocol = JSON.parse(row.document) as ClinicProtocol;
-  ctx.protocolCache.set(key, protocol);
+  cache.set(key, protocol);
   return protocol;
 }
 

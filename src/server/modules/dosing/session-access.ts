@@ -7,6 +7,7 @@ import type { RequestMeta, SessionActor } from '../auth/auth.service';
 import type { DosingContext } from './dosing-context';
 import * as repo from './dosing.repository';
 import type { SessionEvent } from './live-events';
+import { appendSessionEvents } from './vitals-store';
 
 /**
  * Every session operation goes through here: find the session, then `withPatientAccess`
@@ -44,27 +45,11 @@ export async function withSession<T>(
  * sequence numbers (this locks the session row on PostgreSQL), store them, and queue the
  * NOTIFY. Call `ctx.live.publishCommitted(events)` after the commit.
  */
-export async function appendEvents(
+export function appendEvents(
   ctx: DosingContext,
   trx: Kysely<DB>,
   session: Pick<DosingSessionsTable, 'id' | 'organization_id'>,
   items: { kind: SessionEvent['kind']; data: unknown }[],
 ): Promise<SessionEvent[]> {
-  if (items.length === 0) return [];
-  const { last } = await repo.reserveEventSeq(trx, session.id, items.length);
-  const first = last - items.length + 1;
-  const at = ctx.deps.now().toISOString();
-  const events: SessionEvent[] = items.map((it, i) => ({
-    sessionId: session.id,
-    organizationId: session.organization_id,
-    seq: first + i,
-    kind: it.kind,
-    data: it.data,
-  }));
-  await repo.insertEvents(
-    trx,
-    events.map((e) => ({ session_id: e.sessionId, seq: e.seq, organization_id: e.organizationId, kind: e.kind, payload: JSON.stringify(e.data), created_at: at })),
-  );
-  await ctx.live.notifyInTransaction(trx, events);
-  return events;
+  return appendSessionEvents(trx, session, items, ctx.deps.now().toISOString(), (t, events) => ctx.live.notifyInTransaction(t, events));
 }

@@ -1,11 +1,47 @@
 import { sql, type Kysely } from 'kysely';
+import type { VitalsBatchResult } from '../../../core/schemas/dosing.schema';
 import type { DB } from '../../db/schema';
+import { SqliteWorkerAuditLog } from '../audit/sqlite-audit-log';
+import type { DosingContext } from './dosing-context';
 import type { LiveEvents, SessionEvent } from './live-events';
+import { writeVitalBatch, type VitalsBatchJob, type VitalsBatchOutcome } from './vitals-store';
+
+/** Stores a vitals batch durably; resolves after the commit that holds it, once its events are published. */
+export interface VitalsWriter {
+  submit(job: VitalsBatchJob): Promise<VitalsBatchResult>;
+}
+
+const STORE_MODULE = new URL('./vitals-store.ts', import.meta.url).href;
 
 /**
- * Group commit for vital-sign batches. Monitors post often (one reading a second per chair),
- * and a durable commit costs an fsync; committing each POST on its own caps the clinic at a
- * few hundred POSTs a second and queues the rest. Instead, batches that arrive while a
+ * The writer for a dosing context. On SQLite the batch goes to the SQLite writer thread
+ * (the audit writer, modules/audit/audit-writer.worker.ts), which commits it in the same
+ * transactions as the audit rows: one writer, so no wait for SQLite's write lock, and no
+ * fsync, on the event loop; the events are published here when the thread acknowledges
+ * the commit. On PostgreSQL (whose I/O does not block the loop) a group commit on the
+ * main thread, with NOTIFY inside the transaction.
+ */
+export function createVitalsWriter(ctx: DosingContext): VitalsWriter {
+  const { audit, db } = ctx.deps;
+  if (audit instanceof SqliteWorkerAuditLog) {
+    return {
+      async submit(job) {
+        const { result, events } = await audit.runJob<VitalsBatchOutcome>(STORE_MODULE, job);
+        ctx.live.publishCommitted(events);
+        return result;
+      },
+    };
+  }
+  const notify = (trx: Kysely<DB>, events: SessionEvent[]) => ctx.live.notifyInTransaction(trx, events);
+  const options = { notify, protocols: ctx.protocolCache };
+  const group = new GroupCommitWriter<VitalsBatchJob, VitalsBatchResult>(db, ctx.live, (trx, job) => writeVitalBatch(trx, job, options));
+  return { submit: (job) => group.submit(job) };
+}
+
+/**
+ * Group commit for vital-sign batches on the main thread (PostgreSQL). Monitors post often
+ * (one reading a second per chair), and a durable commit costs a disk flush; committing
+ * each POST on its own caps the clinic at a few hundred POSTs a second and queues the rest. Instead, batches that arrive while a
  * commit is running are written together in the next transaction, each inside its own
  * SAVEPOINT so one failing batch (a session just discharged, a constraint) is rolled back
  * alone and answered with its own error. Every caller's promise settles only after the
@@ -34,9 +70,8 @@ export class GroupCommitWriter<J, R> {
     this.running = true;
     try {
       while (this.queue.length > 0) {
-        // A commit blocks the event loop for its fsync (better-sqlite3 is synchronous), so let
-        // the requests that are already in flight reach the queue first: one short window
-        // turns a burst of POSTs into one commit instead of one commit each.
+        // Let the requests that are already in flight reach the queue first: one short
+        // window turns a burst of POSTs into one commit instead of one commit each.
         await new Promise((resolve) => setTimeout(resolve, this.collectMs));
         const group = this.queue.splice(0, this.maxGroup);
         const outcomes: ({ ok: true; result: R; events: SessionEvent[] } | { ok: false; error: unknown })[] = [];

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { escalationFor, evaluateReadingGap, evaluateVitalReading, type EscalationLevel } from '../../../core/dosing/vital-alerts';
-import { validateVitalBatch, type AcceptedReading, type RejectedReading } from '../../../core/dosing/vital-batch';
-import type { ClinicProtocol } from '../../../core/protocol/clinic-protocol.schema';
+import { escalationFor, evaluateReadingGap, type EscalationLevel } from '../../../core/dosing/vital-alerts';
+import { validateVitalBatch } from '../../../core/dosing/vital-batch';
 import type { AlertView, VitalsBatchBody, VitalsBatchResult } from '../../../core/schemas/dosing.schema';
-import type { Kysely } from 'kysely';
-import type { DB, DosingSessionsTable, SessionAlertsTable, VitalReadingsTable } from '../../db/schema';
+import type { SessionAlertsTable } from '../../db/schema';
 import { AppError } from '../../http/errors';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
 import type { DosingContext } from './dosing-context';
@@ -14,17 +11,14 @@ import type { SessionEvent } from './live-events';
 import { protocolAt } from './protocol.service';
 import { appendEvents, withSession } from './session-access';
 import { alertView, readingView } from './session-view';
-import { GroupCommitWriter } from './vitals-writer';
-
-/** States in which readings raise alerts: the patient is in the chair (pre-dose readings feed the check-in gate instead). */
-const ALERTING_STATES = new Set(['checked-in', 'dosing', 'monitoring', 'recovery']);
-const TERMINAL = new Set(['discharged', 'aborted']);
+import { createVitalsWriter, type VitalsWriter } from './vitals-writer';
 
 /**
  * Ingest a batch of readings. Idempotent by (session, idempotencyKey): the first
  * response is stored with the batch and returned again to any retry. Each reading is
  * validated on its own; invalid ones are rejected by index and field, the rest stored in
- * one transaction with their event sequence numbers, alerts raised at once.
+ * one transaction with their event sequence numbers, alerts raised at once
+ * (vitals-store.ts), committed by the writer (vitals-writer.ts) before the answer.
  */
 export function ingestVitals(ctx: DosingContext, actor: SessionActor, sessionId: string, body: VitalsBatchBody, meta: RequestMeta): Promise<VitalsBatchResult> {
   const { deps } = ctx;
@@ -46,131 +40,31 @@ export function ingestVitals(ctx: DosingContext, actor: SessionActor, sessionId:
           details,
         });
       }
-      const protocol = await protocolAt(ctx, deps.db, session.organization_id, session.protocol_revision);
-      const source = body.source ?? 'device';
-      const receivedAt = now.toISOString();
       // Same-batch readings enter the stream in device-time order.
       const ordered = [...accepted].sort((a, b) => a.at - b.at || a.index - b.index);
-      const maxAt = new Date(ordered[ordered.length - 1]!.at).toISOString();
-
-      return writerFor(ctx).submit({ session, actor, body, protocol, ordered, rejected, receivedAt, maxAt, source });
+      return writerFor(ctx).submit({
+        session: { id: session.id, organization_id: session.organization_id, protocol_revision: session.protocol_revision },
+        actorUserId: actor.userId,
+        idempotencyKey: body.idempotencyKey,
+        ordered,
+        rejected,
+        receivedAt: now.toISOString(),
+        maxAt: new Date(ordered[ordered.length - 1]!.at).toISOString(),
+        source: body.source ?? 'device',
+      });
     },
     { idempotencyKey: body.idempotencyKey, readings: body.readings.length },
   );
 }
 
-
-const writers = new WeakMap<DosingContext, GroupCommitWriter<BatchJob, VitalsBatchResult>>();
-function writerFor(ctx: DosingContext): GroupCommitWriter<BatchJob, VitalsBatchResult> {
+const writers = new WeakMap<DosingContext, VitalsWriter>();
+function writerFor(ctx: DosingContext): VitalsWriter {
   let w = writers.get(ctx);
   if (!w) {
-    w = new GroupCommitWriter(ctx.deps.db, ctx.live, (trx, job) => writeBatch(ctx, trx, job));
+    w = createVitalsWriter(ctx);
     writers.set(ctx, w);
   }
   return w;
-}
-
-interface BatchJob {
-  session: DosingSessionsTable;
-  actor: SessionActor;
-  body: VitalsBatchBody;
-  protocol: ClinicProtocol;
-  ordered: AcceptedReading[];
-  rejected: RejectedReading[];
-  receivedAt: string;
-  maxAt: string;
-  source: 'manual' | 'device';
-}
-
-/** One batch inside the group's transaction: claim the key, number and store the readings, raise alerts. */
-async function writeBatch(ctx: DosingContext, trx: Kysely<DB>, job: BatchJob): Promise<{ result: VitalsBatchResult; events: SessionEvent[] }> {
-  const { session, actor, body, protocol, ordered, rejected, receivedAt, maxAt, source } = job;
-  const sessionId = session.id;
-  let events: SessionEvent[] = [];
-  const result = await (async (): Promise<VitalsBatchResult> => {
-    if (!(await repo.claimBatchKey(trx, sessionId, body.idempotencyKey, receivedAt))) {
-      const stored = await repo.findBatch(trx, sessionId, body.idempotencyKey);
-      return { ...(JSON.parse(stored?.response || '{}') as VitalsBatchResult), replayed: true };
-    }
-    const bumped = await trx
-      .updateTable('dosing_sessions')
-      .set((eb) => ({
-        event_seq: eb('event_seq', '+', ordered.length),
-        last_reading_at: sql<string>`case when last_reading_at is null or last_reading_at < ${maxAt} then ${maxAt} else last_reading_at end`,
-      }))
-      .where('id', '=', sessionId)
-      .returning(['event_seq', 'state'])
-      .executeTakeFirstOrThrow();
-    if (TERMINAL.has(bumped.state)) throw new AppError('conflict', `The session is ${bumped.state}; it takes no more readings`, { field: 'id' });
-    const first = Number(bumped.event_seq) - ordered.length + 1;
-    const rows: VitalReadingsTable[] = ordered.map((a, i) => ({
-      id: randomUUID(),
-      organization_id: session.organization_id,
-      session_id: sessionId,
-      at: new Date(a.at).toISOString(),
-      ...a.reading,
-      source,
-      phase: bumped.state,
-      seq: first + i,
-      recorded_by: actor.userId,
-      received_at: receivedAt,
-    }));
-    await repo.insertReadings(trx, rows);
-    events = rows.map((r) => ({ sessionId, organizationId: session.organization_id, seq: r.seq, kind: 'reading' as const, data: readingView(r) }));
-
-    const alerts: SessionAlertsTable[] = [];
-    if (ALERTING_STATES.has(bumped.state)) {
-      const candidates = rows.flatMap((r) => evaluateVitalReading(protocol, r).map((a) => ({ a, r })));
-      if (candidates.length > 0) {
-        // One open alert per rule: a run of high readings is one alert until acknowledged.
-        const open = new Set((await repo.openAlertRules(trx, sessionId)).map((x) => x.rule));
-        for (const { a, r } of candidates) {
-          if (open.has(a.rule)) continue;
-          open.add(a.rule);
-          alerts.push({
-            id: randomUUID(),
-            organization_id: session.organization_id,
-            session_id: sessionId,
-            rule: a.rule,
-            level: a.level,
-            field: a.field,
-            value: a.value,
-            threshold: a.threshold,
-            message: a.message,
-            source: a.source,
-            reading_id: r.id,
-            dedupe_key: null,
-            raised_at: receivedAt,
-            escalation_level: 'nurse',
-            escalated_at: null,
-            status: 'open',
-            acknowledged_at: null,
-            acknowledged_by: null,
-            intervention_enc: null,
-          });
-        }
-        for (const alert of alerts) await repo.insertAlert(trx, alert);
-      }
-    }
-    await ctx.live.notifyInTransaction(trx, events);
-    const alertEvents = await appendEvents(
-      ctx,
-      trx,
-      session,
-      alerts.map((a) => ({ kind: 'alert' as const, data: alertView(a, null) })),
-    );
-    events = [...events, ...alertEvents];
-    const response: VitalsBatchResult = {
-      idempotencyKey: body.idempotencyKey,
-      replayed: false,
-      accepted: rows.map((r, i) => ({ index: ordered[i]!.index, id: r.id, seq: r.seq })).sort((x, y) => x.index - y.index),
-      rejected,
-      alerts: alerts.map((a) => alertView(a, null)),
-    };
-    await repo.saveBatchResponse(trx, sessionId, body.idempotencyKey, JSON.stringify(response));
-    return response;
-  })();
-  return { result, events };
 }
 
 export function listVitals(ctx: DosingContext, actor: SessionActor, sessionId: string, meta: RequestMeta) {
