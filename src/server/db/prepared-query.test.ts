@@ -47,4 +47,33 @@ describe('preparedQuery', () => {
     const broken = preparedQuery((k: Kysely<T>, _unused: string) => k.selectFrom('items').select('id'));
     await expect(broken(db, 'x')).rejects.toThrow(/every argument/);
   });
+
+  it('outside a transaction reads committed data only; inside one, the transaction’s own writes', async () => {
+    const db = database.db as unknown as Kysely<T>;
+    const byOwner = preparedQuery((k: Kysely<T>, owner: string) => k.selectFrom('items').select(['id']).where('owner', '=', owner).orderBy('id'));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let seenInside: { id: string }[] = [];
+    const trx = db.transaction().execute(async (t) => {
+      await t.insertInto('items').values({ id: 'uncommitted', owner: 'z', rank: 9 }).execute();
+      seenInside = await byOwner(t, 'z');
+      await held;
+      throw new Error('roll back');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Another request meanwhile: it must not see a row that is about to be rolled back.
+    expect(await byOwner(db, 'z')).toEqual([]);
+    release();
+    await expect(trx).rejects.toThrow('roll back');
+    expect(seenInside).toEqual([{ id: 'uncommitted' }]);
+    expect(await byOwner(db, 'z')).toEqual([]);
+  });
+
+  it('runs a prepared write on the writing connection, never the read-only one', async () => {
+    const db = database.db as unknown as Kysely<T>;
+    const addItem = preparedQuery((k: Kysely<T>, id: string, owner: string) => k.insertInto('items').values({ id, owner, rank: 0 }).returning('id'));
+    expect(await addItem(db, 'w1', 'writer')).toEqual([{ id: 'w1' }]);
+    const byOwner = preparedQuery((k: Kysely<T>, owner: string) => k.selectFrom('items').select('id').where('owner', '=', owner));
+    expect(await byOwner(db, 'writer')).toEqual([{ id: 'w1' }]);
+  });
 });

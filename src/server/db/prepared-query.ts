@@ -47,7 +47,9 @@ export function preparedQuery<DBT, Args extends readonly (string | number | null
       compiledByDialect.set(dialectKey, entry);
     }
     const parameters = entry.slots.map((s) => (typeof s === 'number' ? args[s] : s.value));
-    const reader = sqliteReaders.get(db);
+    // Only plain selects go to the read connection; a write (even one with RETURNING) runs
+    // through Kysely on the connection that owns the write lock.
+    const reader = entry.query.query.kind === 'SelectQueryNode' ? sqliteReaders.get(db) : undefined;
     if (reader) {
       let statement = statements.get(reader);
       if (!statement) {
