@@ -525,3 +525,102 @@ describe('text relevance: ranked in the database from stored term data', () => {
     }
   });
 });
+
+describe('text search follows every change to a profile, on every plan', () => {
+  /**
+   * Searches a word near the clinic and nationwide, through each SQLite plan (the full-text
+   * index for rare words, the area index with its stored term data; PostgreSQL has one), and
+   * expects exactly `expected` from each: stale term data or index entries on any plan fail.
+   */
+  async function expectFound(q: string, expected: string[]) {
+    const plans = t.deps.database.dialect === 'sqlite' ? [undefined, 0] : [undefined];
+    for (const rareTextMatches of plans) {
+      for (const where of [{ zip: '90012', radius: 25 }, {}]) {
+        const diagnostics = { plan: '', candidates: 0 };
+        const result = await searchProviders(t.deps, { q, ...where }, { diagnostics, rareTextMatches });
+        const label = `${q} ${JSON.stringify(where)} ${diagnostics.plan}`;
+        expect(result.items.map((i) => i.id).sort(), label).toEqual([...expected].sort());
+        expect(result.total, label).toBe(expected.length);
+      }
+    }
+  }
+
+  it('after an edit, a deactivation, unlisting (own or the clinic’s) and licence expiry', async () => {
+    const id = world.users.therapistA.id;
+    const edited = profile({ bio: 'Quokka-themed waiting room, calm sessions.' });
+    try {
+      expect((await put(admin, `/api/directory/manage/providers/${id}`, edited)).statusCode).toBe(200);
+      await expectFound('quokka', [id]);
+      // The words the edit removed are gone from every plan.
+      await expectFound('survivors', []);
+
+      await t.db.updateTable('users').set({ active: 0 }).where('id', '=', id).execute();
+      await expectFound('quokka', []);
+      await t.db.updateTable('users').set({ active: 1 }).where('id', '=', id).execute();
+      await expectFound('quokka', [id]);
+
+      expect((await put(admin, `/api/directory/manage/providers/${id}`, { ...edited, listed: false })).statusCode).toBe(200);
+      await expectFound('quokka', []);
+      expect((await put(admin, `/api/directory/manage/providers/${id}`, edited)).statusCode).toBe(200);
+      await expectFound('quokka', [id]);
+
+      expect((await put(admin, '/api/directory/manage/clinic', { ...LA_CLINIC, listed: false })).statusCode).toBe(200);
+      await expectFound('quokka', []);
+      expect((await put(admin, '/api/directory/manage/clinic', LA_CLINIC)).statusCode).toBe(200);
+      await expectFound('quokka', [id]);
+
+      // The licence runs through 2028-06-30: gone once that day has ended everywhere.
+      const untilExpiry = new Date('2028-07-01T13:00:00Z').getTime() - t.clock.now.getTime();
+      t.clock.advance(untilExpiry);
+      try {
+        await expectFound('quokka', []);
+      } finally {
+        t.clock.advance(-untilExpiry);
+      }
+      await expectFound('quokka', [id]);
+    } finally {
+      expect((await put(admin, `/api/directory/manage/providers/${id}`, profile())).statusCode).toBe(200);
+    }
+    await expectFound('quokka', []);
+  });
+
+  it('returns the same results when a remembered plan choice is out of date', async () => {
+    if (t.deps.database.dialect !== 'sqlite') return;
+    const a = world.users;
+    const query = { q: 'wombat' };
+    const planOf = async () => {
+      const diagnostics = { plan: '', candidates: 0 };
+      const result = await searchProviders(t.deps, query, { diagnostics, rareTextMatches: 2 });
+      return { plan: diagnostics.plan, ids: result.items.map((i) => i.id).sort(), total: result.total };
+    };
+    // No profile has the word: rare (fewer than 2), and the choice is remembered.
+    expect(await planOf()).toEqual({ plan: expect.stringMatching(/^fts5/), ids: [], total: 0 });
+    const wombat = (over: Partial<ProviderProfileBody>) => profile({ ...over, bio: `${over.bio ?? ''} Wombat sanctuary volunteer.` });
+    const prescriberBody = {
+      displayName: 'Dr. Lena Ortiz, MD', credentials: ['MD' as const], licenceType: 'Physician and Surgeon', licenceNumber: 'A 5555',
+      location: { addressLine1: '1 Colorado Blvd', city: 'Pasadena', state: 'CA' as const, postalCode: '91101', latitude: 34.1458, longitude: -118.1445 },
+    };
+    try {
+      expect((await put(admin, `/api/directory/manage/providers/${a.therapistA.id}`, wombat({}))).statusCode).toBe(200);
+      expect((await put(admin, `/api/directory/manage/providers/${a.prescriber.id}`, wombat(prescriberBody))).statusCode).toBe(200);
+      const both = [a.therapistA.id, a.prescriber.id].sort();
+      // Two profiles now have it (not rare any more), but the remembered choice still reads the
+      // full-text index, which the writes kept up to date: the results are complete.
+      expect(await planOf()).toEqual({ plan: expect.stringMatching(/^fts5/), ids: both, total: 2 });
+      // A minute later the choice is made again, from the area index: same results.
+      t.clock.advance(61_000);
+      expect(await planOf()).toEqual({ plan: expect.stringMatching(/^area index/), ids: both, total: 2 });
+    } finally {
+      expect((await put(admin, `/api/directory/manage/providers/${a.therapistA.id}`, profile())).statusCode).toBe(200);
+      expect(
+        (
+          await put(admin, `/api/directory/manage/providers/${a.prescriber.id}`, profile({
+            ...prescriberBody,
+            conditions: ['treatment_resistant_depression', 'anxiety'], approaches: ['kap', 'medication_management'], routes: ['iv', 'im'],
+            languages: ['en', 'es'], telehealth: false, feeMinUsd: 400, feeMaxUsd: 700, bio: 'Psychiatrist offering IV ketamine with careful medical screening.',
+          }))
+        ).statusCode,
+      ).toBe(200);
+    }
+  });
+});

@@ -308,10 +308,17 @@ export async function findPageWithoutLocation(
   return { rows: page.rows, total: Number(count.rows[0]?.n ?? 0) };
 }
 
+/** What a result card shows: not the stored search text (term data, stems, tokens), 1–2 KB a row. */
+const CARD_COLUMNS = [
+  'p.user_id', 'p.organization_id', 'p.display_name', 'p.pronouns', 'p.credentials', 'p.photo_url', 'p.city', 'p.state',
+  'p.conditions', 'p.approaches', 'p.routes', 'p.formats', 'p.languages', 'p.in_person', 'p.telehealth',
+  'p.accepting_new_patients', 'p.fee_min_usd', 'p.fee_max_usd', 'p.sliding_scale', 'p.superbill', 'p.bio', 'p.licence_verified_at',
+] as const;
+
 /**
- * Full rows with their clinic listing, for the providers on one page of results. The ids
- * travel as one JSON array parameter, so every page size shares one SQL text (and one
- * cached prepared statement) instead of one per length of the IN list.
+ * The card columns with their clinic listing, for the providers on one page of results.
+ * The ids travel as one JSON array parameter, so every page size shares one SQL text (and
+ * one cached prepared statement) instead of one per length of the IN list.
  */
 export async function findCardsByUserIds(db: Kysely<DB>, dialect: Dialect, userIds: readonly string[]) {
   if (userIds.length === 0) return [];
@@ -319,7 +326,7 @@ export async function findCardsByUserIds(db: Kysely<DB>, dialect: Dialect, userI
   return db
     .selectFrom('directory_providers as p')
     .innerJoin('directory_clinics as c', 'c.organization_id', 'p.organization_id')
-    .selectAll('p')
+    .select(CARD_COLUMNS)
     .select(['c.public_name as clinic_name', 'c.city as clinic_city', 'c.state as clinic_state'])
     .where(
       'p.user_id',

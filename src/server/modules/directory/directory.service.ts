@@ -270,6 +270,31 @@ export const RARE_TEXT_MATCHES = 1000;
 
 type Facets = ReturnType<typeof facetTokensOfQuery>;
 
+/**
+ * The plan choice (rare or not) per set of words, remembered for a minute per database.
+ * The probe costs ~0.4 ms for a common word, a twentieth of a search, and both plans
+ * return the same results (the integration tests compare them), so a choice made before
+ * the directory changed only costs speed, never a wrong result.
+ */
+const RARITY_MEMO_MS = 60_000;
+const RARITY_MEMO_MAX = 1_000;
+const rarityMemo = new WeakMap<Kysely<DB>, Map<string, { rare: boolean; at: number }>>();
+
+async function wordsAreRare(db: Kysely<DB>, textOnly: string, rareTextMatches: number, now: Date): Promise<boolean> {
+  let memo = rarityMemo.get(db);
+  if (!memo) rarityMemo.set(db, (memo = new Map()));
+  const key = `${rareTextMatches} ${textOnly}`;
+  const remembered = memo.get(key);
+  const age = remembered ? now.getTime() - remembered.at : -1;
+  // (A clock set back makes the age negative: probe again.)
+  if (remembered && age >= 0 && age < RARITY_MEMO_MS) return remembered.rare;
+  const rare = await repo.textMatchesFewerThan(db, textOnly, rareTextMatches);
+  memo.delete(key);
+  if (memo.size >= RARITY_MEMO_MAX) memo.delete(memo.keys().next().value!);
+  memo.set(key, { rare, at: now.getTime() });
+  return rare;
+}
+
 /** SQLite: the full-text expression to take candidates from when the words are rare, else null (read the area). */
 async function rareWordsFullText(
   db: Kysely<DB>,
@@ -277,10 +302,11 @@ async function rareWordsFullText(
   facets: Facets,
   box: BoundingBox | null,
   rareTextMatches: number,
+  now: Date,
 ): Promise<string | null> {
   if (stems.length === 0 || rareTextMatches <= 0) return null;
   const textOnly = ftsQueryOf({ terms: stems, allTokens: [], anyTokenGroups: [], cells: [] })!;
-  if (!(await repo.textMatchesFewerThan(db, textOnly, rareTextMatches))) return null;
+  if (!(await wordsAreRare(db, textOnly, rareTextMatches, now))) return null;
   return ftsQueryOf({ ...facets, terms: stems, cells: box ? cellTokensCoveringBox(box) : [] });
 }
 
@@ -311,7 +337,7 @@ export async function searchProviders(deps: Deps, query: DirectorySearchQuery, o
     const stems = queryStemsOf(query.q);
     if (origin || stems.length > 0) {
       const box = origin ? boundingBoxForRadius(origin, radiusMiles) : null;
-      const fts = await rareWordsFullText(deps.db, stems, facets, box, options.rareTextMatches ?? RARE_TEXT_MATCHES);
+      const fts = await rareWordsFullText(deps.db, stems, facets, box, options.rareTextMatches ?? RARE_TEXT_MATCHES, now);
       const page = await repo.findRankedPage(deps.db, filters, {
         stems,
         origin: origin && box ? { center: origin, radiusMiles, box } : null,
