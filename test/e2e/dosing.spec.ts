@@ -193,6 +193,43 @@ journey('dosing session: check-in gate, dose co-sign, live vitals and alert on t
   }
   assert.ok(found, 'the aftercare email was delivered to the local mailbox');
 
+  // ---- after the session: the therapist asks for the experience check-in; Alex answers it in the portal ----
+  await therapist.goto(sessionUrl);
+  await expectHeading(therapist, /^Session: .*Rivera/);
+  const measure = therapist.locator('[data-testid="post-session-measure"]');
+  await measure.getByText(/not a validated scale/).first().waitFor();
+  await measure.getByRole('button', { name: 'Ask the patient to complete it' }).click();
+  await measure.getByText('Waiting for the patient').waitFor();
+  await checkA11y(therapist, 'dosing post-session measure requested');
+  const patient = await newPage();
+  await signIn(patient, baseUrl, 'patient@demo.clinic');
+  await expectHeading(patient, 'My profile');
+  await patient.goto(`${baseUrl}/portal/intake`);
+  await expectHeading(patient, 'Intake questionnaires');
+  await patient.locator('[data-testid="requested-questionnaires"]').getByRole('link', { name: 'Start' }).click();
+  await expectHeading(patient, /^Post-session experience check-in/);
+  const answer = async (id: string, label: string) => patient.locator(`fieldset#q-${id}`).getByLabel(label, { exact: true }).check();
+  await answer('altered_body', 'Moderately');
+  await answer('altered_surroundings', 'A little');
+  await answer('altered_time', 'Quite a bit');
+  await patient.getByRole('button', { name: 'Save and continue' }).click();
+  await patient.getByText('Step 2 of 3').waitFor();
+  await answer('distress', 'A little');
+  await answer('supported', 'Extremely');
+  await answer('drowsy_now', 'A little');
+  await patient.getByRole('button', { name: 'Save and continue' }).click();
+  await patient.getByText('Step 3 of 3').waitFor();
+  await patient.getByLabel(/Describe the experience/).fill('Like a warm room I had forgotten about.');
+  await patient.getByRole('button', { name: 'Save and review' }).click();
+  await patient.getByRole('heading', { name: 'Review', level: 2 }).waitFor();
+  await patient.getByRole('button', { name: 'Send my answers' }).click();
+  await expectHeading(patient, /^Post-session experience check-in.*: submitted$/);
+  await therapist.reload();
+  await measure.getByText('Answered', { exact: true }).waitFor();
+  assert.match(await textOf(therapist, '[data-testid="post-session-response"]'), /Total 6 — no bands or cut-offs/);
+  assert.match(await textOf(therapist, '[data-testid="post-session-response"]'), /Like a warm room I had forgotten about\./);
+  await checkA11y(therapist, 'dosing post-session measure answered');
+
   // ---- the admin's protocol page ----
   const adminPage = await newPage();
   await signIn(adminPage, baseUrl, 'admin@demo.clinic');

@@ -13,6 +13,8 @@ export interface SseEvent {
 export class SseClient {
   readonly events: SseEvent[] = [];
   status = 0;
+  /** True once the server has ended the response. */
+  ended = false;
   private req: http.ClientRequest | null = null;
   private waiters: { n: number; resolve: () => void }[] = [];
 
@@ -31,6 +33,9 @@ export class SseClient {
             buffer = buffer.slice(cut + 2);
             client.parse(block);
           }
+        });
+        res.on('end', () => {
+          client.ended = true;
         });
         res.on('error', () => undefined);
         resolve(client);

@@ -173,6 +173,26 @@ export const PrepItemSchema = Type.Object(
 );
 export type PrepItem = Static<typeof PrepItemSchema>;
 
+/**
+ * The optional post-session experience measure: whether it is offered once the session is
+ * in recovery or discharged, and which instrument (questionnaire engine code: the bundled
+ * check-in, or an imported licensed one such as the CADSS). It is always optional for the
+ * patient and never gates discharge.
+ */
+export const PostSessionSchema = Type.Object(
+  {
+    experienceMeasure: Type.Object(
+      {
+        offered: CitedBoolean(),
+        instrument: Cited(Type.String({ minLength: 2, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PostSessionProtocol = Static<typeof PostSessionSchema>;
+
 export const ClinicProtocolSchema = Type.Object(
   {
     schemaVersion: Type.Literal(CLINIC_PROTOCOL_SCHEMA_VERSION),
@@ -243,6 +263,11 @@ export const ClinicProtocolSchema = Type.Object(
       { items: Type.Array(PrepItemSchema) },
       { additionalProperties: false },
     ),
+    /**
+     * After the session. Optional in the document so revisions saved before it existed stay
+     * valid; `postSessionMeasureOf` gives the default when it is absent.
+     */
+    postSession: Type.Optional(PostSessionSchema),
   },
   { additionalProperties: false },
 );
@@ -255,6 +280,19 @@ export type ClinicProtocol = Static<typeof ClinicProtocolSchema>;
 const cite = <T>(value: T, source: string) => ({ value, source });
 const example = (why: string) => `${PRACTICE_EXAMPLE} ${why}`;
 const ISSUE5 = 'Threshold issue #5 (product requirement, not a clinical number)';
+
+const DEFAULT_POST_SESSION: PostSessionProtocol = {
+  experienceMeasure: {
+    offered: cite(
+      true,
+      `${ISSUE5}: an optional post-session dissociation/experience measure. Offered, never required: clinical-facts §6 gives no validated free measure or schedule for one; the Spravato REMS form records dissociation after every session [24][25]`,
+    ),
+    instrument: cite(
+      'post-session-check-in',
+      'Threshold’s post-session experience check-in — NOT a validated scale; no free validated measure was found (clinical-facts §6: CADSS [87]–[89], MEQ30 [90][91], EBI [92]–[94]). A licensed clinic may import the CADSS and name its code here',
+    ),
+  },
+};
 
 export const defaultClinicProtocol: ClinicProtocol = {
   schemaVersion: CLINIC_PROTOCOL_SCHEMA_VERSION,
@@ -526,7 +564,13 @@ export const defaultClinicProtocol: ClinicProtocol = {
       },
     ],
   },
+  postSession: DEFAULT_POST_SESSION,
 };
+
+/** The post-session settings of a protocol; revisions stored before they existed get the defaults. */
+export function postSessionMeasureOf(protocol: ClinicProtocol): PostSessionProtocol['experienceMeasure'] {
+  return (protocol.postSession ?? DEFAULT_POST_SESSION).experienceMeasure;
+}
 
 // ---------------------------------------------------------------------------------------
 // Validation

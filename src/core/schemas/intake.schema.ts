@@ -51,8 +51,21 @@ export const ImportedInstrumentList = Type.Object({ items: Type.Array(ImportedIn
 
 // ---- responses, scores and alerts -------------------------------------------------
 
-const AnswerScalar = Type.Union([Type.Number(), Type.String({ maxLength: 4000 })]);
-export const AnswerValue = Type.Union([AnswerScalar, Type.Array(AnswerScalar, { maxItems: 50 }), Type.Null()]);
+/*
+ * One JSON-Schema `type` list, not an anyOf: the server's Ajv coerces types (`coerceTypes:
+ * 'array'`), and inside an anyOf it coerced a cleared answer (null) to 0 and the text "3" to
+ * the number 3 before the service saw them — an untouched optional item was stored as 0 or
+ * refused as "expected text". With a type list a value that already has one of the types is
+ * never coerced. (`maxLength` applies to strings only.)
+ */
+type AnswerScalarValue = number | string;
+const AnswerScalar = Type.Unsafe<AnswerScalarValue>({ type: ['number', 'string'], maxLength: 4000 });
+export const AnswerValue = Type.Unsafe<AnswerScalarValue | AnswerScalarValue[] | null>({
+  type: ['number', 'string', 'array', 'null'],
+  maxLength: 4000,
+  maxItems: 50,
+  items: AnswerScalar,
+});
 
 export const SubmitResponseBody = Type.Object(
   {
@@ -66,6 +79,8 @@ export const SubmitResponseBody = Type.Object(
     administeredOn: Type.Optional(IsoDate),
     /** Continue this saved response (otherwise the patient's open draft of the instrument is continued). */
     responseId: Type.Optional(Uuid),
+    /** The dosing session this post-session measure is answered for (issue 5). */
+    dosingSessionId: Type.Optional(Uuid),
   },
   { additionalProperties: false },
 );
@@ -130,6 +145,8 @@ export const StoredResponse = Type.Object({
   startedAt: IsoInstant,
   updatedAt: IsoInstant,
   submittedAt: Nullable(IsoInstant),
+  /** Set when the response is a dosing session's post-session measure. */
+  dosingSessionId: Type.Optional(Nullable(Type.String())),
 });
 export type StoredResponse = Static<typeof StoredResponse>;
 

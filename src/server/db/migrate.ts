@@ -6,6 +6,7 @@ import * as intake from './migrations/2026-11-26-0004-intake';
 import * as dosing from './migrations/2026-11-26-0005-dosing';
 import * as directorySearchTerms from './migrations/2026-11-26-0006-directory-search-terms';
 import * as auditDatabase from './migrations/2026-11-26-0008-audit-database';
+import * as postSessionMeasure from './migrations/2026-11-26-0009-post-session-measure';
 
 /**
  * Migrations are listed statically (not read from the folder at run time) so the
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-0005-dosing': dosing,
   '2026-11-26-0006-directory-search-terms': directorySearchTerms,
   '2026-11-26-0008-audit-database': auditDatabase,
+  '2026-11-26-0009-post-session-measure': postSessionMeasure,
 };
 
 const provider: MigrationProvider = {

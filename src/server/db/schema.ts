@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /*
  * Storage conventions, the same on SQLite and PostgreSQL (see docs/ARCHITECTURE.md):
@@ -185,6 +185,8 @@ export interface QuestionnaireResponsesTable {
   started_at: string;
   updated_at: string;
   submitted_at: string | null;
+  /** The dosing session a post-session measure was answered for (migration 0009); null otherwise. */
+  dosing_session_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SafetyAlertsTable {

@@ -15,6 +15,7 @@ import type {
   VitalReadingView,
   VitalsBatchResult,
 } from '../../core/schemas/dosing.schema';
+import type { PostSessionMeasureView } from '../../core/schemas/post-session.schema';
 import { api } from './client';
 
 export type { AlertView, BoardView, SessionView, VitalReadingView, SessionNoteView, SessionNoteContent, ProtocolView, DoseCalculation, GateDecision };
@@ -22,6 +23,10 @@ export type DischargePreview = Static<typeof DischargeView>;
 export type TransitionDecision = Static<typeof TransitionDecisionView>;
 
 const s = (id: string) => `/api/sessions/${encodeURIComponent(id)}`;
+
+export type { PostSessionMeasureView };
+export const getPostSessionMeasure = (id: string) => api<PostSessionMeasureView>(`${s(id)}/post-session-measure`);
+export const requestPostSessionMeasure = (id: string) => api<PostSessionMeasureView>(`${s(id)}/post-session-measure/request`, { method: 'POST' });
 
 export const getBoard = () => api<BoardView>('/api/board');
 export const openSession = (appointmentId: string) => api<SessionView>('/api/sessions', { method: 'POST', body: { appointmentId } });

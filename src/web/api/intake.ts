@@ -29,7 +29,7 @@ export const listResponses = (patientId: string, query: { status?: 'in_progress'
   api<StoredResponses>(`/api/patients/${patientId}/responses`, { query });
 export const submitResponse = (
   patientId: string,
-  body: { instrument: string; answers: Answers; complete: boolean; responseId?: string; entryMode?: 'paper' | 'staff'; administeredOn?: string },
+  body: { instrument: string; answers: Answers; complete: boolean; responseId?: string; entryMode?: 'paper' | 'staff'; administeredOn?: string; dosingSessionId?: string },
 ) => api<SubmitResponseResult>(`/api/patients/${patientId}/responses`, { method: 'POST', body });
 
 export const listAlerts = (status: 'open' | 'acknowledged' | 'all' = 'open') => api<AlertList>('/api/alerts', { query: { status } });

@@ -24,11 +24,12 @@ describe('bundled instruments', () => {
     expect(result.ok ? [] : result.errors).toEqual([]);
   });
 
-  it('ships the licensed-OK set and not C-SSRS or DAST-10', () => {
-    expect(BUNDLED_INSTRUMENTS.map((d) => d.code)).toEqual(['phq-9', 'gad-7', 'pcl-5', 'audit', 'audit-c', 'scoff', 'pgic', 'medical-history']);
+  it('ships the licensed-OK set and not C-SSRS, DAST-10 or the CADSS', () => {
+    expect(BUNDLED_INSTRUMENTS.map((d) => d.code)).toEqual(['phq-9', 'gad-7', 'pcl-5', 'audit', 'audit-c', 'scoff', 'pgic', 'medical-history', 'post-session-check-in']);
     const text = JSON.stringify(BUNDLED_INSTRUMENTS).toLowerCase();
     expect(text).not.toContain('c-ssrs screener');
     expect(findBundledInstrument('dast-10')).toBeUndefined();
+    expect(findBundledInstrument('cadss')).toBeUndefined();
     expect(findBundledInstrument('phq-9')).toBe(phq9);
   });
 

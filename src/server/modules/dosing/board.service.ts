@@ -3,12 +3,13 @@ import { DateTime } from 'luxon';
 import { isClinicalRole } from '../../../core/access/roles';
 import type { BoardView } from '../../../core/schemas/dosing.schema';
 import { AppError } from '../../http/errors';
+import { findSessionWithUser } from '../auth/auth.repository';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
 import type { DosingContext } from './dosing-context';
 import * as repo from './dosing.repository';
 import type { LiveNotice } from './live-events';
 import { alertView, patientDisplayName, readingView } from './session-view';
-import { frame, openEventStream } from './sse';
+import { frame, openEventStream, STREAM_END_MESSAGES } from './sse';
 
 async function denyUnlessClinical(ctx: DosingContext, actor: SessionActor, meta: RequestMeta): Promise<void> {
   if (isClinicalRole(actor.role)) return;
@@ -106,19 +107,68 @@ export async function getBoard(ctx: DosingContext, actor: SessionActor, meta: Re
  * of every visible session as they commit (`session` events wrap a session event with its
  * sessionId). When a session starts or changes phase the client is told to `refresh`
  * (re-reading the board re-checks access). A reconnect gets a fresh snapshot, so nothing is lost.
+ *
+ * Access is kept true while the stream runs, as for a session stream (sse.ts): a patient
+ * seen only through break-the-glass stops being streamed when the grant expires (checked
+ * before each send and by a timer) and the client is told to `refresh`; at every heartbeat
+ * visibility (care team, grants) and the caller's sign-in are read again. Signed out or
+ * deactivated: `access-ended`, and the stream ends.
  */
 export async function streamBoard(ctx: DosingContext, actor: SessionActor, request: FastifyRequest, reply: FastifyReply, meta: RequestMeta): Promise<void> {
+  const { deps } = ctx;
   const board = await getBoard(ctx, actor, meta);
-  const visibleSessions = new Set(board.sessions.map((s) => s.sessionId));
+  const visibleSessions = new Map(board.sessions.map((s) => [s.sessionId, s.patientId]));
   const visiblePatients = new Set([...board.sessions.map((s) => s.patientId), ...board.arriving.map((a) => a.patientId)]);
+  let grantUntil = await repo.breakGlassOnlyUntil(deps.db, actor.userId, [...visiblePatients], deps.now().toISOString());
   const stream = openEventStream(request, reply);
   stream.write(frame({ kind: 'snapshot', data: board }));
+  let expiryTimer: NodeJS.Timeout | null = null;
+
+  /** Stop streaming these patients and ask the client to re-read the board (which applies access). */
+  const forget = (patientIds: Iterable<string>) => {
+    let changed = false;
+    for (const patientId of patientIds) {
+      changed = visiblePatients.delete(patientId) || changed;
+      grantUntil.delete(patientId);
+      for (const [sessionId, p] of visibleSessions) if (p === patientId) visibleSessions.delete(sessionId);
+    }
+    if (changed) stream.write(frame({ kind: 'refresh', data: { reason: 'access-changed' } }));
+  };
+  const expireGrants = () => {
+    const now = deps.now().getTime();
+    forget([...grantUntil].filter(([, until]) => now >= until).map(([patientId]) => patientId));
+    armExpiry();
+  };
+  const armExpiry = () => {
+    if (expiryTimer) clearTimeout(expiryTimer);
+    expiryTimer = null;
+    if (grantUntil.size === 0 || stream.closed()) return;
+    const next = Math.min(...grantUntil.values());
+    expiryTimer = setTimeout(expireGrants, Math.min(Math.max(next - deps.now().getTime(), 0), 2 ** 31 - 1));
+    expiryTimer.unref();
+  };
+  const recheck = async () => {
+    const now = deps.now();
+    const signIn = await findSessionWithUser(deps.db, actor.sessionId);
+    if (!signIn || signIn.active !== 1 || Date.parse(signIn.expires_at) <= now.getTime() || signIn.role !== actor.role) {
+      const reason = signIn && signIn.active === 1 && signIn.role !== actor.role ? 'access_revoked' : 'signed_out';
+      stream.end(frame({ kind: 'access-ended', data: { reason, message: STREAM_END_MESSAGES[reason] } }));
+      return;
+    }
+    const ids = [...visiblePatients];
+    const [visible, until] = await Promise.all([repo.visiblePatientIds(deps.db, actor.userId, ids, now.toISOString()), repo.breakGlassOnlyUntil(deps.db, actor.userId, ids, now.toISOString())]);
+    grantUntil = until;
+    forget(ids.filter((id) => !visible.has(id)));
+    armExpiry();
+  };
+
   const unsubscribe = ctx.live.subscribeOrganization(actor.organizationId, (notice: LiveNotice) => {
+    expireGrants();
     if (!visibleSessions.has(notice.sessionId)) {
       // A session we do not show yet: tell the client to refresh only if it may concern them.
       const created = notice.events?.find((e) => e.kind === 'session-created' || e.kind === 'state');
       const patientId = (created?.data as { patientId?: string } | undefined)?.patientId;
-      if (patientId && visiblePatients.has(patientId)) visibleSessions.add(notice.sessionId);
+      if (patientId && visiblePatients.has(patientId)) visibleSessions.set(notice.sessionId, patientId);
       if (!notice.events || (patientId && visiblePatients.has(patientId))) stream.write(frame({ kind: 'refresh', data: { sessionId: notice.sessionId } }));
       return;
     }
@@ -130,5 +180,13 @@ export async function streamBoard(ctx: DosingContext, actor: SessionActor, reque
     for (const e of notice.events) out += frame({ kind: 'session', data: { sessionId: e.sessionId, seq: e.seq, kind: e.kind, data: e.data } });
     stream.write(out);
   });
-  stream.onClose(unsubscribe);
+  stream.onHeartbeat(() => {
+    // Fail closed: if access cannot be read, end the stream; the client reconnects and is checked afresh.
+    recheck().catch(() => stream.end());
+  });
+  stream.onClose(() => {
+    unsubscribe();
+    if (expiryTimer) clearTimeout(expiryTimer);
+  });
+  armExpiry();
 }

@@ -566,6 +566,28 @@ export async function visiblePatientIds(db: Kysely<DB>, userId: string, patientI
   return new Set([...team, ...glass].map((r) => r.patient_id));
 }
 
+/**
+ * For each of these patients the caller sees only through break-the-glass (not on the care
+ * team), when that access ends (epoch ms, the latest live grant). Care-team patients and
+ * patients no longer visible are absent.
+ */
+export async function breakGlassOnlyUntil(db: Kysely<DB>, userId: string, patientIds: readonly string[], nowIso: string): Promise<Map<string, number>> {
+  if (patientIds.length === 0) return new Map();
+  const [team, glass] = await Promise.all([
+    db.selectFrom('care_team_members').select('patient_id').where('user_id', '=', userId).where('patient_id', 'in', [...patientIds]).execute(),
+    db
+      .selectFrom('break_glass_grants')
+      .select(['patient_id', (eb) => eb.fn.max('expires_at').as('until')])
+      .where('user_id', '=', userId)
+      .where('patient_id', 'in', [...patientIds])
+      .where('expires_at', '>', nowIso)
+      .groupBy('patient_id')
+      .execute(),
+  ]);
+  const onTeam = new Set(team.map((r) => r.patient_id));
+  return new Map(glass.filter((g) => !onTeam.has(g.patient_id)).map((g) => [g.patient_id, Date.parse(String(g.until))]));
+}
+
 export function careTeamOfRole(db: Kysely<DB>, patientId: string, role: string) {
   return db
     .selectFrom('care_team_members as c')

@@ -34,13 +34,15 @@ import {
   VitalsList,
   WasteBody,
 } from '../../../core/schemas/dosing.schema';
+import { PostSessionMeasureView } from '../../../core/schemas/post-session.schema';
 import type { Deps } from '../../deps';
 import { metaOf, requireActor } from '../../http/session-auth';
 import { errorResponses, type App } from '../../http/types';
 import * as board from './board.service';
 import { createDosingContext, type DosingContext } from './dosing-context';
+import * as postSession from './post-session-measure';
 import * as protocol from './protocol.service';
-import { withSession } from './session-access';
+import { streamAccessFor, withSession } from './session-access';
 import * as sessions from './sessions.service';
 import { parseLastEventId, streamSession } from './sse';
 import * as vitals from './vitals.service';
@@ -186,11 +188,12 @@ export function dosingRoutes(app: App, deps: Deps): { ctx: DosingContext; startJ
   );
   app.get(
     '/api/sessions/:id/stream',
-    { schema: { tags, summary: 'Server-Sent Events: readings, alerts and state changes; resume with Last-Event-ID (or ?since=)', params: SessionParams, querystring: StreamQuery } },
+    { schema: { tags, summary: 'Server-Sent Events: readings, alerts and state changes; resume with Last-Event-ID (or ?since=). Ends with `event: access-ended` when the caller\'s access ends (break-the-glass expiry, care team, sign-out).', params: SessionParams, querystring: StreamQuery } },
     async (request, reply) => {
       const actor = requireActor(request);
-      const session = await withSession(ctx, actor, request.params.id, 'read', metaOf(request), async (s) => s, { stream: true });
-      streamSession(ctx, request, reply, session, parseLastEventId(request, request.query));
+      const meta = metaOf(request);
+      const { session, grant } = await withSession(ctx, actor, request.params.id, 'read', meta, async (s, g) => ({ session: s, grant: g }), { stream: true });
+      streamSession(ctx, request, reply, session, parseLastEventId(request, request.query), streamAccessFor(ctx, actor, session, grant, meta));
     },
   );
 
@@ -220,6 +223,36 @@ export function dosingRoutes(app: App, deps: Deps): { ctx: DosingContext; startJ
     '/api/sessions/:id/notes/addenda',
     { schema: { tags, summary: 'Add an addendum to the signed record', params: SessionParams, body: AddendumBody, response: { 201: SessionNoteView, ...errorResponses(400, 401, 403, 404, 409) } } },
     async (request, reply) => reply.status(201).send(await sessions.addNoteAddendum(ctx, requireActor(request), request.params.id, request.body.text, metaOf(request))),
+  );
+
+  // ---- post-session experience measure (optional) ----
+  app.get(
+    '/api/sessions/:id/post-session-measure',
+    {
+      schema: {
+        tags,
+        summary: 'The optional post-session experience measure: whether the protocol offers it, which instrument, and the responses linked to the session',
+        params: SessionParams,
+        response: { 200: PostSessionMeasureView, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    (request) => postSession.getPostSessionMeasure(ctx, requireActor(request), request.params.id, metaOf(request)),
+  );
+  app.post(
+    '/api/sessions/:id/post-session-measure/request',
+    {
+      schema: {
+        tags,
+        summary:
+          'Ask the patient to answer the post-session measure in the portal (after the session: recovery or discharged). Answers, and paper entry, go through POST /api/patients/:id/responses with dosingSessionId.',
+        params: SessionParams,
+        response: { 200: PostSessionMeasureView, 201: PostSessionMeasureView, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const r = await postSession.requestPostSessionMeasure(ctx, requireActor(request), request.params.id, metaOf(request));
+      return reply.status(r.created ? 201 : 200).send(r.view);
+    },
   );
 
   // ---- board ----

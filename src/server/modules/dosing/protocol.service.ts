@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { defaultClinicProtocol, validateClinicProtocol, type ClinicProtocol } from '../../../core/protocol/clinic-protocol.schema';
+import { defaultClinicProtocol, postSessionMeasureOf, validateClinicProtocol, type ClinicProtocol } from '../../../core/protocol/clinic-protocol.schema';
 import type { ProtocolView, PutProtocolBody } from '../../../core/schemas/dosing.schema';
 import type { DB } from '../../db/schema';
 import { AppError } from '../../http/errors';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
+import { currentDefinition } from '../intake/instrument-catalog';
 import type { DosingContext } from './dosing-context';
 import * as repo from './dosing.repository';
 
@@ -42,10 +43,12 @@ export async function getProtocol(ctx: DosingContext, actor: SessionActor): Prom
   assertStaff(actor);
   const row = await repo.findLatestProtocol(ctx.deps.db, actor.organizationId);
   if (!row) return { revision: DEFAULT_REVISION, isDefault: true, document: defaultClinicProtocol, changeNote: null, createdAt: null, createdByName: null };
+  const document = JSON.parse(row.document) as ClinicProtocol;
   return {
     revision: row.revision,
     isDefault: false,
-    document: JSON.parse(row.document) as unknown,
+    // A revision saved before the post-session settings existed is shown with their defaults, so they can be edited.
+    document: document.postSession ? document : { ...document, postSession: defaultClinicProtocol.postSession },
     changeNote: row.change_note,
     createdAt: row.created_at,
     createdByName: row.created_by_name ?? null,
@@ -100,6 +103,15 @@ export async function saveProtocol(
     throw new AppError('validation', `${first.field} ${first.message}${details.length > 1 ? ` (and ${details.length - 1} more)` : ''}`, {
       field: first.field,
       details,
+    });
+  }
+  // The measure must be one this clinic can give: bundled, or imported by the clinic (e.g. a licensed CADSS).
+  const measure = postSessionMeasureOf(result.protocol);
+  if (measure.offered.value && !(await currentDefinition(deps.db, actor.organizationId, measure.instrument.value))) {
+    const field = 'document.postSession.experienceMeasure.instrument.value';
+    throw new AppError('validation', `${field}: no questionnaire "${measure.instrument.value}" in this clinic; import it first`, {
+      field,
+      details: [{ field, message: `no questionnaire "${measure.instrument.value}" in this clinic; import it first` }],
     });
   }
   const at = deps.now().toISOString();

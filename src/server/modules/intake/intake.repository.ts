@@ -97,15 +97,29 @@ export function findResponseById(db: Kysely<DB>, id: string) {
   return db.selectFrom('questionnaire_responses').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function findOpenDraft(db: Kysely<DB>, patientId: string, instrumentCode: string) {
-  return db
+/** The patient's open draft of an instrument; with `dosingSessionId`, only the one for that dosing session. */
+export function findOpenDraft(db: Kysely<DB>, patientId: string, instrumentCode: string, dosingSessionId?: string) {
+  let q = db
     .selectFrom('questionnaire_responses')
     .selectAll()
     .where('patient_id', '=', patientId)
     .where('instrument_code', '=', instrumentCode)
-    .where('status', '=', 'in_progress')
-    .orderBy('updated_at', 'desc')
-    .executeTakeFirst();
+    .where('status', '=', 'in_progress');
+  if (dosingSessionId !== undefined) q = q.where('dosing_session_id', '=', dosingSessionId);
+  return q.orderBy('updated_at', 'desc').executeTakeFirst();
+}
+
+/** Responses answered for a dosing session (post-session measure), oldest first. */
+export function listResponsesForDosingSession(db: Kysely<DB>, dosingSessionId: string) {
+  return db
+    .selectFrom('questionnaire_responses as r')
+    .innerJoin('users as u', 'u.id', 'r.entered_by')
+    .selectAll('r')
+    .select('u.display_name as entered_by_name')
+    .where('r.dosing_session_id', '=', dosingSessionId)
+    .orderBy('r.started_at', 'asc')
+    .orderBy('r.id')
+    .execute();
 }
 
 export async function insertResponse(db: Kysely<DB>, row: Insertable<QuestionnaireResponsesTable>) {

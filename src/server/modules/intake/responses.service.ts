@@ -18,6 +18,7 @@ import type { DB, ResponseEntryMode } from '../../db/schema';
 import type { Deps } from '../../deps';
 import { AppError } from '../../http/errors';
 import { withPatientAccess } from '../access/patient-access';
+import { assertPostSessionLink } from '../dosing/post-session-link';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
 import { currentDefinition, definitionById, storeDefinition } from './instrument-catalog';
 import * as repo from './intake.repository';
@@ -120,7 +121,9 @@ export async function submitResponse(
       let queuedMail = false;
       const outcome = await deps.db.transaction().execute(async (trx) => {
         await repo.lockPatientIntake(trx, deps.database.dialect, patientId);
-        const draft = body.responseId ? await repo.findResponseById(trx, body.responseId) : await repo.findOpenDraft(trx, patientId, body.instrument);
+        const draft = body.responseId
+          ? await repo.findResponseById(trx, body.responseId)
+          : await repo.findOpenDraft(trx, patientId, body.instrument, body.dosingSessionId);
         if (body.responseId) {
           if (!draft || draft.patient_id !== patientId) throw new AppError('not_found', 'No such saved response for this patient', { field: 'responseId' });
           if (draft.status === 'submitted') throw new AppError('conflict', 'This response was already submitted; start a new one', { field: 'responseId' });
@@ -128,6 +131,12 @@ export async function submitResponse(
             throw new AppError('validation', `The saved response is for ${draft.instrument_code}, not ${body.instrument}`, { field: 'instrument' });
           }
         }
+        // A post-session measure (issue 5): linked by the request, or by the draft the therapist asked for.
+        if (draft && body.dosingSessionId !== undefined && (draft.dosing_session_id ?? null) !== body.dosingSessionId) {
+          throw new AppError('validation', 'The saved response belongs to another dosing session (or to none)', { field: 'dosingSessionId' });
+        }
+        const dosingSessionId = body.dosingSessionId ?? draft?.dosing_session_id ?? null;
+        if (dosingSessionId !== null) await assertPostSessionLink(trx, actor.organizationId, patientId, dosingSessionId, body.instrument);
         let def: InstrumentDefinition;
         let definitionId: string;
         if (draft?.definition_id) {
@@ -180,6 +189,7 @@ export async function submitResponse(
             instrument_version: def.version,
             definition_id: definitionId,
             started_at: at,
+            dosing_session_id: dosingSessionId,
             ...row,
           });
         }
@@ -233,7 +243,7 @@ export async function submitResponse(
       if (queuedMail) deps.outbox.nudge();
       return outcome;
     },
-    { instrument: body.instrument, complete: body.complete, entryMode: body.entryMode ?? null },
+    { instrument: body.instrument, complete: body.complete, entryMode: body.entryMode ?? null, ...(body.dosingSessionId ? { dosingSessionId: body.dosingSessionId } : {}) },
   );
   return {
     id: result.id,
@@ -247,7 +257,7 @@ export async function submitResponse(
   };
 }
 
-async function toStored(db: Kysely<DB>, cipher: FieldCipher, row: Awaited<ReturnType<typeof repo.listResponses>>[number]): Promise<StoredResponse> {
+export async function toStoredResponse(db: Kysely<DB>, cipher: FieldCipher, row: Awaited<ReturnType<typeof repo.listResponses>>[number]): Promise<StoredResponse> {
   const def = row.definition_id ? await definitionById(db, row.definition_id) : null;
   const score = row.score_detail_enc ? cipher.decryptJson<ScoreResult>(row.score_detail_enc, scoreContext(row.id)) : null;
   return {
@@ -264,6 +274,7 @@ async function toStored(db: Kysely<DB>, cipher: FieldCipher, row: Awaited<Return
     startedAt: row.started_at,
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,
+    dosingSessionId: row.dosing_session_id,
   };
 }
 
@@ -279,7 +290,7 @@ export function listPatientResponses(deps: Deps, actor: SessionActor, patientId:
     async () => {
       const rows = await repo.listResponses(deps.db, patientId, query);
       const cipher = cipherOf(deps);
-      return { items: await Promise.all(rows.map((r) => toStored(deps.db, cipher, r))) };
+      return { items: await Promise.all(rows.map((r) => toStoredResponse(deps.db, cipher, r))) };
     },
     { view: 'responses' },
   );

@@ -8,6 +8,12 @@ import { Badge, ErrorNotice, Loading, Page } from '../../../components/Page';
 /** The intake questionnaires, in order. */
 export const INTAKE_CODES = ['medical-history', 'phq-9', 'gad-7'] as const;
 
+/** Drafts the care team started for the patient outside the intake list (e.g. the post-session check-in). */
+function requested<T extends { instrument: string; status: string }>(items: T[]): T[] {
+  const codes: readonly string[] = INTAKE_CODES;
+  return items.filter((r) => r.status === 'in_progress' && !codes.includes(r.instrument));
+}
+
 export function IntakePage() {
   const { data: me } = useMe();
   const patientId = me?.patientId ?? '';
@@ -22,6 +28,24 @@ export function IntakePage() {
       ) : responses.isError ? (
         <ErrorNotice error={responses.error} />
       ) : (
+        <>
+        {requested(responses.data.items).length > 0 ? (
+          <div className="notice notice--info" data-testid="requested-questionnaires">
+            <p className="notice__title">Your care team asked you to fill in</p>
+            <ul className="q-list">
+              {requested(responses.data.items).map((r) => (
+                <li key={r.id}>
+                  <span>
+                    <strong>{r.instrumentTitle}</strong> <Badge tone="warning">{Object.keys(r.answers).length > 0 ? 'In progress' : 'Not started'}</Badge>
+                  </span>
+                  <Link className="button button--secondary button--small" to={`/portal/intake/${r.instrument}`}>
+                    {Object.keys(r.answers).length > 0 ? 'Continue' : 'Start'}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         <ul className="q-list">
           {INTAKE_CODES.map((code) => {
             const q = catalog.data.items.find((i) => i.code === code);
@@ -42,6 +66,7 @@ export function IntakePage() {
             );
           })}
         </ul>
+        </>
       )}
     </Page>
   );

@@ -7,7 +7,7 @@ import { useMe } from '../../../api/session';
 import { ErrorNotice, Loading, Page } from '../../../components/Page';
 import { AlertBanner } from './AlertBanner';
 import './dosing.css';
-import { formatTime, minutesSince, PHASE_LABELS, playAlertChime, useEventSource, vitalsText } from './live';
+import { formatTime, minutesSince, PHASE_LABELS, playAlertChime, useEventSource, vitalsText, type StreamEnded } from './live';
 
 const BOARD_KEY = ['dosing-board'] as const;
 
@@ -28,6 +28,7 @@ export function ClinicBoardPage() {
   const [flash, setFlash] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const [startError, setStartError] = useState('');
+  const [streamEnded, setStreamEnded] = useState<StreamEnded | null>(null);
 
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 30_000);
@@ -69,6 +70,7 @@ export function ClinicBoardPage() {
       },
     },
     setLive,
+    setStreamEnded,
   );
 
   const start = useMutation({
@@ -85,10 +87,16 @@ export function ClinicBoardPage() {
       lead={
         <>
           <span className={`live-dot${live ? ' live-dot--on' : ''}`} aria-hidden="true" />
-          {live ? 'Live: readings and alerts appear as they arrive.' : 'Connecting to live updates…'}
+          {live ? 'Live: readings and alerts appear as they arrive.' : streamEnded ? 'Live updates stopped.' : 'Connecting to live updates…'}
         </>
       }
     >
+      {streamEnded ? (
+        <div className="notice notice--info" role="status" data-testid="stream-ended">
+          <p className="notice__title">Live updates have stopped</p>
+          <p>{streamEnded.message} The board below will not update; reload the page to see it again.</p>
+        </div>
+      ) : null}
       {board.isPending ? <Loading what="Loading the board…" /> : null}
       {board.error ? <ErrorNotice error={board.error} /> : null}
       {b ? (

@@ -9,8 +9,9 @@ import { ErrorNotice, Loading, Page } from '../../../components/Page';
 import { formatInstant } from '../../../lib/format';
 import { AlertBanner } from './AlertBanner';
 import './dosing.css';
-import { formatTime, PHASE_LABELS, playAlertChime, useEventSource } from './live';
+import { formatTime, PHASE_LABELS, playAlertChime, useEventSource, type StreamEnded } from './live';
 import { NotesSection } from './NotesSection';
+import { PostSessionMeasureSection } from './PostSessionMeasureSection';
 import { VitalsChart } from './VitalsChart';
 
 const STEPS = ['scheduled', 'checked-in', 'dosing', 'monitoring', 'recovery', 'discharged'] as const;
@@ -142,6 +143,7 @@ export function SessionFlowsheetPage() {
   const [live, setLive] = useState(false);
   const [flash, setFlash] = useState(false);
   const [since, setSince] = useState<number | null>(null);
+  const [streamEnded, setStreamEnded] = useState<StreamEnded | null>(null);
   // Subscribe once the readings are loaded, from their event sequence: nothing between is lost.
   if (vitals.data && since === null) setSince(vitals.data.eventSeq);
 
@@ -170,6 +172,7 @@ export function SessionFlowsheetPage() {
       administration: () => void queryClient.invalidateQueries({ queryKey: sessionKey }),
     },
     setLive,
+    setStreamEnded,
   );
 
   if (!me || session.isPending) return <Loading />;
@@ -186,11 +189,20 @@ export function SessionFlowsheetPage() {
       lead={
         <>
           {s.roomName ?? 'No chair'} · booked {formatInstant(s.scheduledStart, s.timeZone)} · <span className={`live-dot${live ? ' live-dot--on' : ''}`} aria-hidden="true" />
-          {live ? 'live' : 'connecting…'}
+          {live ? 'live' : streamEnded ? 'live updates stopped' : 'connecting…'}
         </>
       }
       actions={<Link to="/staff/board">Clinic board</Link>}
     >
+      {streamEnded ? (
+        <div className="notice notice--info" role="status" data-testid="stream-ended">
+          <p className="notice__title">Live updates have stopped</p>
+          <p>
+            {streamEnded.message} What is shown below was recorded up to now; it will not update. If you still need this record, reload the page
+            {streamEnded.reason === 'break_glass_expired' ? ' (you may need to request emergency access again)' : ''}.
+          </p>
+        </div>
+      ) : null}
       <ol className="phase-steps" aria-label="Session progress">
         {STEPS.map((step, i) => (
           <li key={step} aria-current={step === s.state ? 'step' : undefined} className={i < stepIndex ? 'phase-steps__done' : undefined}>
@@ -249,6 +261,7 @@ export function SessionFlowsheetPage() {
         {s.state === 'monitoring' || s.state === 'recovery' || s.state === 'discharged' ? (
           <DischargeSection session={s} isPrescriber={isPrescriber} onSession={setSession} />
         ) : null}
+        {s.state === 'recovery' || s.state === 'discharged' ? <PostSessionMeasureSection sessionId={s.id} timeZone={s.timeZone} /> : null}
         <HistorySection session={s} />
         {s.state !== 'discharged' && s.state !== 'aborted' && canDose ? <AbortSection session={s} onSession={setSession} /> : null}
       </div>

@@ -1,15 +1,30 @@
 import { useEffect, useRef } from 'react';
 
+/** Sent by the server as its last event when the caller's access has ended (grant expiry, care team, sign-out). */
+export interface StreamEnded {
+  reason: string;
+  message: string;
+}
+
 /**
  * Subscribe to a Server-Sent Events URL. EventSource reconnects by itself after a drop and
- * sends Last-Event-ID, so the server resumes exactly where the stream stopped.
+ * sends Last-Event-ID, so the server resumes exactly where the stream stopped. When the
+ * server ends the stream with `access-ended`, the connection is closed for good (a
+ * reconnect would only be refused) and `onEnded` is told why.
  */
-export function useEventSource(url: string | null, handlers: Record<string, (data: unknown, id: string) => void>, onState?: (open: boolean) => void): void {
+export function useEventSource(
+  url: string | null,
+  handlers: Record<string, (data: unknown, id: string) => void>,
+  onState?: (open: boolean) => void,
+  onEnded?: (ended: StreamEnded) => void,
+): void {
   const ref = useRef(handlers);
   const stateRef = useRef(onState);
+  const endedRef = useRef(onEnded);
   useEffect(() => {
     ref.current = handlers;
     stateRef.current = onState;
+    endedRef.current = onEnded;
   });
   useEffect(() => {
     if (!url) return;
@@ -20,10 +35,27 @@ export function useEventSource(url: string | null, handlers: Record<string, (dat
       es.addEventListener(kind, fn as EventListener);
       return [kind, fn] as const;
     });
+    const ended = (e: MessageEvent<string>) => {
+      es.close();
+      stateRef.current?.(false);
+      let info: StreamEnded = { reason: 'unknown', message: 'Live updates have stopped.' };
+      try {
+        info = JSON.parse(e.data) as StreamEnded;
+      } catch {
+        // keep the generic message
+      }
+      endedRef.current?.(info);
+    };
+    es.addEventListener('access-ended', ended as EventListener);
     es.onopen = () => stateRef.current?.(true);
-    es.onerror = () => stateRef.current?.(false);
+    es.onerror = () => {
+      stateRef.current?.(false);
+      // A refused reconnect (401/403/404) closes the EventSource for good.
+      if (es.readyState === EventSource.CLOSED) endedRef.current?.({ reason: 'refused', message: 'Live updates could not be resumed.' });
+    };
     return () => {
       for (const [kind, fn] of listeners) es.removeEventListener(kind, fn as EventListener);
+      es.removeEventListener('access-ended', ended as EventListener);
       es.close();
     };
   }, [url]);
