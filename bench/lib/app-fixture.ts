@@ -18,15 +18,24 @@ export function benchLogLevel(): string {
   return process.env.BENCH_LOG_LEVEL || 'info';
 }
 
-export function benchConfig(options: StartOptions): Config {
+/** Secrets for a bench's throwaway data; pass the same ones to every process that opens it. */
+export interface BenchSecrets {
+  readonly APP_SECRET: string;
+  readonly DATA_ENCRYPTION_KEY: string;
+}
+
+export function newBenchSecrets(): BenchSecrets {
+  return { APP_SECRET: randomBytes(32).toString('base64'), DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+}
+
+export function benchConfig(options: StartOptions, secrets: BenchSecrets = newBenchSecrets()): Config {
   return loadConfig({
     // Production mode: the same code path a clinic runs (secrets given, no demo auto-seed;
     // the bench seeds its own throwaway database explicitly below).
     NODE_ENV: 'production',
     DATA_DIR: options.workDir,
     DATABASE_URL: options.database === 'postgres' ? (options.postgresUrl ?? undefined) : undefined,
-    APP_SECRET: randomBytes(32).toString('base64'),
-    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ...secrets,
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: benchLogLevel(),

@@ -1,15 +1,19 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import zipcodes from 'zipcodes';
 import { APPROACHES, CONDITIONS, CREDENTIALS, FORMATS, KETAMINE_ROUTES, LANGUAGES, US_STATES } from '../../src/core/directory/vocabulary';
 import type { ClinicListingBody, DirectorySearchResult, ProviderProfileBody } from '../../src/core/schemas/directory.schema';
 import { buildApp } from '../../src/server/app';
-import type { Database } from '../../src/server/db/database';
+import { openDatabase, type Database } from '../../src/server/db/database';
+import { migrateToLatest } from '../../src/server/db/migrate';
 import type { DB } from '../../src/server/db/schema';
 import type { App } from '../../src/server/http/types';
 import { clinicRowOf, providerRowOf, zipCentroid } from '../../src/server/modules/directory/directory.service';
-import { benchConfig, benchLogLevel, openSeededDatabase, sqliteDurabilityNote } from '../lib/app-fixture';
+import { benchConfig, benchLogLevel, newBenchSecrets, sqliteDurabilityNote, type BenchSecrets } from '../lib/app-fixture';
 import type { BenchCheck, BenchModule, RunningTarget, StartOptions } from '../lib/types';
 
 /**
@@ -270,17 +274,29 @@ async function measureSingleRequests(app: App, db: Kysely<DB>, sampleUserId: str
   return { lines, failures };
 }
 
+/** Seeds the throwaway database in a child process (bench/lib/seed-directory.ts says why). */
+async function seedInChildProcess(options: StartOptions, secrets: BenchSecrets, providers: number): Promise<{ sampleUserId: string; seedSeconds: number }> {
+  const script = fileURLToPath(new URL('../lib/seed-directory.ts', import.meta.url));
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', script, options.database, options.workDir, options.postgresUrl ?? '', String(providers)],
+    { env: { ...process.env, BENCH_APP_SECRET: secrets.APP_SECRET, BENCH_DATA_ENCRYPTION_KEY: secrets.DATA_ENCRYPTION_KEY }, maxBuffer: 1 << 20 },
+  );
+  const last = stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as { sampleUserId: string; seedSeconds: number };
+}
+
 export const directorySearch: BenchModule = {
   name: 'directory-search',
   title: 'GET /api/directory/providers (text + 2 filters + 25 mi, 100k providers)',
   databases: ['sqlite', 'postgres'],
   async start(options: StartOptions): Promise<RunningTarget> {
-    const config = benchConfig(options);
-    const database = await openSeededDatabase(config);
+    const secrets = newBenchSecrets();
+    const config = benchConfig(options, secrets);
     const count = Number(process.env.BENCH_DIRECTORY_PROVIDERS || 100_000);
-    const t0 = performance.now();
-    const { sampleUserId } = await seedSyntheticDirectory(database, count, new Date());
-    const seedSeconds = (performance.now() - t0) / 1000;
+    const { sampleUserId, seedSeconds } = await seedInChildProcess(options, secrets, count);
+    const database = openDatabase(config.database);
+    await migrateToLatest(database.db);
     const { app } = await buildApp(config, { database, startWorkers: false });
     await app.ready();
 
