@@ -15,6 +15,25 @@ export function registerSqliteReader(db: Kysely<unknown>, reader: BetterSqlite3.
   sqliteReaders.set(db, reader);
 }
 
+const dataVersionStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement<[], number>>();
+
+/**
+ * SQLite's `data_version` of the main database file as the read connection sees it: it
+ * changes whenever any other connection (the main one, the writer thread, another
+ * process) commits a change to that file, and only then. Commits to the audit log's own
+ * file do not count. Null on PostgreSQL and for a transaction (which sees its own writes).
+ */
+export function committedDataVersion<DBT>(db: Kysely<DBT>): number | null {
+  const reader = sqliteReaders.get(db);
+  if (!reader) return null;
+  let statement = dataVersionStatements.get(reader);
+  if (!statement) {
+    statement = reader.prepare<[], number>('PRAGMA main.data_version').pluck();
+    dataVersionStatements.set(reader, statement);
+  }
+  return statement.get()!;
+}
+
 /**
  * A query on the hot path, built and compiled once per SQL dialect instead of on every
  * call: Kysely's building and compiling costs several times more than running a small

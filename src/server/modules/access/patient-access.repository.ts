@@ -2,6 +2,7 @@ import { SqliteAdapter, type Kysely } from 'kysely';
 import { jsonArrayFrom as pgJsonArrayFrom } from 'kysely/helpers/postgres';
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Role } from '../../../core/access/roles';
+import { CommittedDataCache } from '../../db/committed-data-cache';
 import { preparedQuery } from '../../db/prepared-query';
 import type { DB, PatientRow } from '../../db/schema';
 
@@ -11,7 +12,7 @@ export interface CareTeamMember {
   readonly role: Role;
 }
 
-const accessFacts = preparedQuery((db: Kysely<DB>, patientId: string, userId: string, nowIso: string) => {
+const accessFacts = preparedQuery((db: Kysely<DB>, patientId: string, userId: string) => {
   const jsonArrayFrom = db.getExecutor().adapter instanceof SqliteAdapter ? sqliteJsonArrayFrom : pgJsonArrayFrom;
   return db
     .selectFrom('patients as p')
@@ -26,12 +27,13 @@ const accessFacts = preparedQuery((db: Kysely<DB>, patientId: string, userId: st
             .where('c.user_id', '=', userId),
         )
         .as('on_team'),
+      // The latest grant's end, live or not: whether it is live is decided at use, so
+      // the answer does not depend on the time it was read (it can be cached).
       eb
         .selectFrom('break_glass_grants as g')
         .select((g) => g.fn.max('g.expires_at').as('until'))
         .whereRef('g.patient_id', '=', 'p.id')
         .where('g.user_id', '=', userId)
-        .where('g.expires_at', '>', nowIso)
         .as('break_glass_until'),
       jsonArrayFrom(
         eb
@@ -45,25 +47,52 @@ const accessFacts = preparedQuery((db: Kysely<DB>, patientId: string, userId: st
     .where('p.id', '=', patientId);
 });
 
-/**
- * Everything the policy needs about one patient and one actor, in one query (compiled
- * once: every chart read runs it). It returns the patient's row and care team too, so
- * a chart read that is allowed does not read them again.
- */
-export async function findPatientAccessFacts(db: Kysely<DB>, patientId: string, userId: string, nowIso: string) {
-  const [row] = await accessFacts(db, patientId, userId, nowIso);
+interface StoredAccessFacts {
+  readonly careTeam: readonly CareTeamMember[];
+  readonly organizationId: string;
+  readonly onTeam: boolean;
+  /** The end of the actor's latest break-the-glass grant for this patient, past or future. */
+  readonly latestGrantUntil: string | null;
+  readonly patient: Readonly<PatientRow>;
+}
+
+// Every chart read starts here, and the same actor opens the same chart many times
+// between changes; the cache is emptied by any commit (see CommittedDataCache).
+const factsCache = new CommittedDataCache<StoredAccessFacts | undefined>();
+
+async function loadAccessFacts(db: Kysely<DB>, patientId: string, userId: string): Promise<StoredAccessFacts | undefined> {
+  const [row] = await accessFacts(db, patientId, userId);
   if (!row) return undefined;
   const { on_team, break_glass_until, care_team, ...patient } = row;
-  const breakGlassUntil = (break_glass_until as string | null) ?? null;
   // SQLite's json_group_array arrives as text; PostgreSQL's json_agg already parsed.
   const careTeam = (typeof care_team === 'string' ? JSON.parse(care_team) : care_team) as CareTeamMember[];
-  return {
-    careTeam,
+  return Object.freeze({
+    careTeam: Object.freeze(careTeam.map((m) => Object.freeze(m))),
     organizationId: patient.organization_id,
     onTeam: Boolean(on_team),
+    latestGrantUntil: (break_glass_until as string | null) ?? null,
+    patient: Object.freeze(patient as PatientRow),
+  });
+}
+
+/**
+ * Everything the policy needs about one patient and one actor at `nowIso`, in one query
+ * (compiled once: every chart read runs it). It returns the patient's row and care team
+ * too, so a chart read that is allowed does not read them again. The row and team are
+ * frozen: they may be shared with other requests.
+ */
+export async function findPatientAccessFacts(db: Kysely<DB>, patientId: string, userId: string, nowIso: string) {
+  const facts = await factsCache.get(db, `${patientId}\u0000${userId}`, () => loadAccessFacts(db, patientId, userId));
+  if (!facts) return undefined;
+  // Timestamps are stored as ISO-8601 UTC text of one format, so text order is time order.
+  const breakGlassUntil = facts.latestGrantUntil !== null && facts.latestGrantUntil > nowIso ? facts.latestGrantUntil : null;
+  return {
+    careTeam: facts.careTeam,
+    organizationId: facts.organizationId,
+    onTeam: facts.onTeam,
     breakGlass: breakGlassUntil !== null,
     breakGlassUntil,
-    patient: patient as PatientRow,
+    patient: facts.patient,
   };
 }
 
