@@ -37,11 +37,27 @@ function keyBytes(key: string): Buffer {
   return bytes;
 }
 
-export function hashAuditRow(key: string, prevHash: string, row: ChainedFields): string {
-  // A fixed field order (not JSON.stringify of the object) keeps the hash stable
-  // whatever order a driver returns columns in.
-  const canonical = JSON.stringify([
-    row.seq,
+/**
+ * A row's chained fields after `seq`, in the chain's fixed order: what the SQLite writer
+ * thread receives (a flat array crosses the thread boundary cheaper than an object).
+ */
+export type AuditTuple = [
+  at: string,
+  organization_id: string | null,
+  actor_user_id: string | null,
+  actor_role: string | null,
+  patient_id: string | null,
+  resource: string,
+  action: string,
+  outcome: string,
+  break_glass: number,
+  ip: string | null,
+  request_id: string | null,
+  detail: string | null,
+];
+
+export function auditTupleOf(row: Omit<ChainedFields, 'seq'>): AuditTuple {
+  return [
     row.at,
     row.organization_id,
     row.actor_user_id,
@@ -54,8 +70,19 @@ export function hashAuditRow(key: string, prevHash: string, row: ChainedFields):
     row.ip,
     row.request_id,
     row.detail,
-  ]);
+  ];
+}
+
+/** The chain hash of the row `seq` with the fields `tuple`, following `prevHash`. */
+export function hashAuditTuple(key: string, prevHash: string, seq: number, tuple: AuditTuple): string {
+  // A fixed field order (not JSON.stringify of an object) keeps the hash stable
+  // whatever order a driver returns columns in.
+  const canonical = JSON.stringify([seq, ...tuple]);
   return createHmac('sha256', keyBytes(key)).update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+export function hashAuditRow(key: string, prevHash: string, row: ChainedFields): string {
+  return hashAuditTuple(key, prevHash, row.seq, auditTupleOf(row));
 }
 
 export type ChainBreak = { seq: number; problem: 'gap' | 'prev_hash_mismatch' | 'hash_mismatch'; expectedSeq?: number };

@@ -17,9 +17,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { attachAuditDatabase, withStatementCache } from '../../db/database';
 import type { DB } from '../../db/schema';
-import { GENESIS_HASH, hashAuditRow, type ChainedFields } from './audit-chain';
+import { GENESIS_HASH, hashAuditTuple, type AuditTuple } from './audit-chain';
 
-export type UnchainedRow = Omit<ChainedFields, 'seq'>;
 /** A job: `module` (a file URL) exports `runWriterJob(db, payload)`, run inside the transaction. */
 export interface WriterJob {
   id: number;
@@ -28,7 +27,7 @@ export interface WriterJob {
 }
 export interface WriterRequest {
   batchId: number;
-  rows: UnchainedRow[];
+  rows: AuditTuple[];
   jobs: WriterJob[];
 }
 /** An error as it crosses the thread boundary (AppError's code and options included). */
@@ -59,21 +58,23 @@ db.pragma('busy_timeout = 5000');
 const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(db) }) });
 
 const readHead = db.prepare<[], { seq: number; hash: string }>('select seq, hash from audit_events order by seq desc limit 1');
-const insert = db.prepare(
+// Positional parameters: binding a row by name costs a property lookup per column.
+const insert = db.prepare<[number, ...AuditTuple, string, string]>(
   `insert into audit_events (seq, at, organization_id, actor_user_id, actor_role, patient_id, resource, action, outcome,
      break_glass, ip, request_id, detail, prev_hash, hash)
-   values (@seq, @at, @organization_id, @actor_user_id, @actor_role, @patient_id, @resource, @action, @outcome,
-     @break_glass, @ip, @request_id, @detail, @prev_hash, @hash)`,
+   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 
 /** Chain and insert rows; the caller holds the write lock (BEGIN IMMEDIATE), so the chain cannot fork. */
-function appendRows(rows: UnchainedRow[]): void {
-  let prev = readHead.get() ?? { seq: 0, hash: GENESIS_HASH };
+function appendRows(rows: AuditTuple[]): void {
+  const head = readHead.get();
+  let seq = head ? Number(head.seq) : 0;
+  let prevHash = head ? head.hash : GENESIS_HASH;
   for (const row of rows) {
-    const fields = { ...row, seq: Number(prev.seq) + 1 };
-    const hash = hashAuditRow(key, prev.hash, fields);
-    insert.run({ ...fields, prev_hash: prev.hash, hash });
-    prev = { seq: fields.seq, hash };
+    seq++;
+    const hash = hashAuditTuple(key, prevHash, seq, row);
+    insert.run(seq, ...row, prevHash, hash);
+    prevHash = hash;
   }
 }
 

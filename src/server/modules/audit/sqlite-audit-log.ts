@@ -3,7 +3,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../http/errors';
 import type { AuditEntry, AuditLog } from './audit-log';
-import type { JobOutcome, SerializedError, UnchainedRow, WriterJob, WriterReply, WriterRequest } from './audit-writer.worker';
+import type { AuditTuple } from './audit-chain';
+import type { JobOutcome, SerializedError, WriterJob, WriterReply, WriterRequest } from './audit-writer.worker';
 
 interface Waiter {
   resolve: () => void;
@@ -22,7 +23,7 @@ interface JobWaiter {
  */
 export class SqliteWorkerAuditLog implements AuditLog {
   private readonly worker: Worker;
-  private queue: { row: UnchainedRow; waiter: Waiter }[] = [];
+  private queue: { row: AuditTuple; waiter: Waiter }[] = [];
   private jobQueue: { job: WriterJob; waiter: JobWaiter }[] = [];
   private scheduled = false;
   private nextBatchId = 1;
@@ -58,20 +59,21 @@ export class SqliteWorkerAuditLog implements AuditLog {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
       this.queue.push({
-        row: {
-          at: this.now().toISOString(),
-          organization_id: entry.organizationId,
-          actor_user_id: entry.actorUserId,
-          actor_role: entry.actorRole,
-          patient_id: entry.patientId,
-          resource: entry.resource,
-          action: entry.action,
-          outcome: entry.outcome,
-          break_glass: entry.breakGlass ? 1 : 0,
-          ip: entry.ip ?? null,
-          request_id: entry.requestId ?? null,
-          detail: entry.detail ? JSON.stringify(entry.detail) : null,
-        },
+        // In the chain's field order (AuditTuple).
+        row: [
+          this.now().toISOString(),
+          entry.organizationId,
+          entry.actorUserId,
+          entry.actorRole,
+          entry.patientId,
+          entry.resource,
+          entry.action,
+          entry.outcome,
+          entry.breakGlass ? 1 : 0,
+          entry.ip ?? null,
+          entry.requestId ?? null,
+          entry.detail ? JSON.stringify(entry.detail) : null,
+        ],
         waiter: { resolve, reject },
       });
       this.schedule();
