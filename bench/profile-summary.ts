@@ -1,5 +1,7 @@
 /**
- * `npx tsx bench/profile-summary.ts <file.cpuprofile> [top]`
+ * `npx tsx bench/profile-summary.ts <file.cpuprofile> [top]` (`LAST=5 SKIP_END=1`
+ * counts only 5 seconds of samples ending 1 second before the profile ends: the measured
+ * run without start-up, seeding or the checks after it)
  *
  * Summarises a V8 CPU profile written by `BENCH_PROFILE=1 npm run bench`: self time
  * by function, by package/source area, and the inclusive time of a few request-path
@@ -36,9 +38,21 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
+// LAST=<seconds>: only samples from the profile's last N seconds count — the measured
+// run, without start-up, migrations and seeding (the runner closes the server right after).
+const lastUs = Number(process.env.LAST ?? 0) * 1e6;
+const sampleTimes: number[] = [];
+let clock = profile.startTime;
+for (const d of profile.timeDeltas) sampleTimes.push((clock += d));
+// SKIP_END=<seconds>: and leave out the profile's final seconds (the bench's checks and shutdown).
+const skipEndUs = Number(process.env.SKIP_END ?? 0) * 1e6;
+const toUs = profile.endTime - skipEndUs;
+const fromUs = lastUs > 0 ? toUs - lastUs : -Infinity;
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-const totalUs = profile.endTime - profile.startTime;
+profile.samples.forEach((id, i) => {
+  if (sampleTimes[i]! >= fromUs && sampleTimes[i]! <= toUs) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
+const totalUs = lastUs > 0 ? Math.min(lastUs, toUs - profile.startTime) : toUs - profile.startTime;
 
 function area(frame: CallFrame): string {
   const u = frame.url;
