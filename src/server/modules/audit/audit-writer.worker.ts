@@ -24,6 +24,8 @@ export interface WriterJob {
   id: number;
   module: string;
   payload: unknown;
+  /** An audit row to append in the same transaction if the job succeeds. */
+  auditOnSuccess: AuditTuple | null;
 }
 export interface WriterRequest {
   batchId: number;
@@ -112,6 +114,7 @@ async function commit(batch: WriterRequest[]): Promise<WriterReply> {
           const value = await runners[i]!.runWriterJob(kysely, job.payload);
           db.exec('RELEASE writer_job');
           outcomes.push({ id: job.id, ok: true, value });
+          if (job.auditOnSuccess) rows.push(job.auditOnSuccess);
         } catch (error) {
           db.exec('ROLLBACK TO writer_job');
           db.exec('RELEASE writer_job');

@@ -81,4 +81,19 @@ describe('the SQLite writer thread', () => {
     expect(report.broken).toBeNull();
     expect(report.rowsChecked).toBe(42);
   });
+
+  it('appends a job’s own audit row in the job’s transaction, only when the job succeeds', async () => {
+    const before = (await database.db.selectFrom('audit_events').select('seq').execute()).length;
+    const [ok, bad] = await Promise.allSettled([
+      log.runJob(JOB, { id: 'w-ok' }, entry(900)),
+      log.runJob(JOB, { id: 'w-bad', fail: true }, entry(901)),
+    ]);
+    expect(ok!.status).toBe('fulfilled');
+    expect(bad!.status).toBe('rejected');
+    // Already durable when the job's promise settles: no separate record() was awaited.
+    const rows = await database.db.selectFrom('audit_events').select(['patient_id', 'outcome']).where('seq', '>', before).orderBy('seq').execute();
+    expect(rows).toEqual([{ patient_id: 'patient-900', outcome: 'allowed' }]);
+    expect((await stored()).filter((id) => id.startsWith('w-'))).toEqual(['w-ok']);
+    expect((await verifyAuditChain(database.db, key)).broken).toBeNull();
+  });
 });

@@ -58,26 +58,27 @@ export class SqliteWorkerAuditLog implements AuditLog {
   record(entry: AuditEntry): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({
-        // In the chain's field order (AuditTuple).
-        row: [
-          this.now().toISOString(),
-          entry.organizationId,
-          entry.actorUserId,
-          entry.actorRole,
-          entry.patientId,
-          entry.resource,
-          entry.action,
-          entry.outcome,
-          entry.breakGlass ? 1 : 0,
-          entry.ip ?? null,
-          entry.requestId ?? null,
-          entry.detail ? JSON.stringify(entry.detail) : null,
-        ],
-        waiter: { resolve, reject },
-      });
+      this.queue.push({ row: this.tupleOf(entry), waiter: { resolve, reject } });
       this.schedule();
     });
+  }
+
+  /** The row for `entry`, in the chain's field order (AuditTuple), stamped now. */
+  private tupleOf(entry: AuditEntry): AuditTuple {
+    return [
+      this.now().toISOString(),
+      entry.organizationId,
+      entry.actorUserId,
+      entry.actorRole,
+      entry.patientId,
+      entry.resource,
+      entry.action,
+      entry.outcome,
+      entry.breakGlass ? 1 : 0,
+      entry.ip ?? null,
+      entry.requestId ?? null,
+      entry.detail ? JSON.stringify(entry.detail) : null,
+    ];
   }
 
   /**
@@ -85,12 +86,14 @@ export class SqliteWorkerAuditLog implements AuditLog {
    * (a file URL) exports `runWriterJob(db, payload)`, which the thread calls with a Kysely
    * handle inside a savepoint of the job's own. Resolves with its (structured-cloned)
    * value once the transaction holding it has committed; rejects with its error (an
-   * AppError keeps its code and field) after rolling back only that job.
+   * AppError keeps its code and field) after rolling back only that job. `auditOnSuccess`
+   * is appended to the audit log in the same transaction if, and only if, the job succeeds.
    */
-  runJob<R>(module: string, payload: unknown): Promise<R> {
+  runJob<R>(module: string, payload: unknown, auditOnSuccess?: AuditEntry): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<R>((resolve, reject) => {
-      this.jobQueue.push({ job: { id: this.nextJobId++, module, payload }, waiter: { resolve: resolve as (value: unknown) => void, reject } });
+      const job: WriterJob = { id: this.nextJobId++, module, payload, auditOnSuccess: auditOnSuccess ? this.tupleOf(auditOnSuccess) : null };
+      this.jobQueue.push({ job, waiter: { resolve: resolve as (value: unknown) => void, reject } });
       this.schedule();
     });
   }

@@ -508,6 +508,8 @@ describe('concurrent batches (group commit)', () => {
     const ended = await openSession(appt2);
     expect((await send('nurse', 'POST', `/api/sessions/${ended.id}/transition`, { to: 'aborted', reason: 'Patient unwell on arrival' })).statusCode).toBe(200);
 
+    await t.deps.audit.flush();
+    const auditBefore = Number((await t.db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirstOrThrow()).m ?? 0);
     const k = key();
     const readings = [{ at: iso(-5000), hr: 70 }, { at: iso(-4000), hr: 71 }];
     const results = await Promise.all([
@@ -527,5 +529,20 @@ describe('concurrent batches (group commit)', () => {
     const seqs = stored.items.map((i) => i.seq).sort((a, b) => a - b);
     expect(seqs).toEqual([2, 3, 4]);
     expect(stored.eventSeq).toBe(4);
+
+    // Each POST is audited once, with its outcome: on SQLite the allowed row is committed
+    // with the batch itself (one commit), elsewhere after it; a refused batch is 'failed'.
+    await t.deps.audit.flush();
+    const rows = await t.db
+      .selectFrom('audit_events')
+      .select(['outcome', 'detail', 'request_id'])
+      .where('action', '=', 'write')
+      .where('detail', 'like', '%"readings"%')
+      .where('seq', '>', auditBefore)
+      .execute();
+    const bySession = (id: string) => rows.filter((r) => JSON.parse(r.detail!).sessionId === id);
+    expect(bySession(live.id).map((r) => r.outcome)).toEqual(Array(6).fill('allowed'));
+    expect(bySession(ended.id).map((r) => r.outcome)).toEqual(['failed']);
+    expect(new Set(rows.map((r) => r.request_id)).size).toBe(7);
   });
 });

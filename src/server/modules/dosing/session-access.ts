@@ -3,7 +3,7 @@ import { decidePatientAccess } from '../../../core/access/policy';
 import { isClinicalRole } from '../../../core/access/roles';
 import type { DB, DosingSessionsTable } from '../../db/schema';
 import { AppError } from '../../http/errors';
-import { withPatientAccess, type AccessGrant } from '../access/patient-access';
+import { withPatientAccess, type AccessGrant, type WriteAudit } from '../access/patient-access';
 import { findPatientAccessFacts } from '../access/patient-access.repository';
 import type { RequestMeta, SessionActor } from '../auth/auth.service';
 import { findSessionWithUser } from '../auth/auth.repository';
@@ -24,7 +24,7 @@ export async function withSession<T>(
   sessionId: string,
   action: 'read' | 'write',
   meta: RequestMeta,
-  work: (session: DosingSessionsTable, grant: AccessGrant) => Promise<T>,
+  work: (session: DosingSessionsTable, grant: AccessGrant, writeAudit: WriteAudit) => Promise<T>,
   detail?: Record<string, unknown>,
 ): Promise<T> {
   const session = await repo.findSessionById(ctx.deps.db, sessionId);
@@ -36,9 +36,9 @@ export async function withSession<T>(
     'clinical',
     action,
     meta,
-    async (_via, grant) => {
+    async (_via, grant, writeAudit) => {
       if (!isClinicalRole(actor.role)) throw new AppError('forbidden', 'The dosing flowsheet is for clinical staff');
-      return work(session, grant);
+      return work(session, grant, writeAudit);
     },
     { sessionId, ...detail },
   );

@@ -1,14 +1,18 @@
 import { sql, type Kysely } from 'kysely';
 import type { VitalsBatchResult } from '../../../core/schemas/dosing.schema';
 import type { DB } from '../../db/schema';
+import type { WriteAudit } from '../access/patient-access';
 import { SqliteWorkerAuditLog } from '../audit/sqlite-audit-log';
 import type { DosingContext } from './dosing-context';
 import type { LiveEvents, SessionEvent } from './live-events';
 import { writeVitalBatch, type VitalsBatchJob, type VitalsBatchOutcome } from './vitals-store';
 
-/** Stores a vitals batch durably; resolves after the commit that holds it, once its events are published. */
+/**
+ * Stores a vitals batch durably; resolves after the commit that holds it, once its events
+ * are published. Where it can, the POST's audit row goes into that same commit.
+ */
 export interface VitalsWriter {
-  submit(job: VitalsBatchJob): Promise<VitalsBatchResult>;
+  submit(writeAudit: WriteAudit, job: VitalsBatchJob): Promise<VitalsBatchResult>;
 }
 
 const STORE_MODULE = new URL('./vitals-store.ts', import.meta.url).href;
@@ -25,8 +29,9 @@ export function createVitalsWriter(ctx: DosingContext): VitalsWriter {
   const { audit, db } = ctx.deps;
   if (audit instanceof SqliteWorkerAuditLog) {
     return {
-      async submit(job) {
-        const { result, events } = await audit.runJob<VitalsBatchOutcome>(STORE_MODULE, job);
+      async submit(writeAudit, job) {
+        const { result, events } = await audit.runJob<VitalsBatchOutcome>(STORE_MODULE, job, writeAudit.allowed);
+        writeAudit.recordedWithWrite();
         ctx.live.publishCommitted(events);
         return result;
       },
@@ -35,7 +40,7 @@ export function createVitalsWriter(ctx: DosingContext): VitalsWriter {
   const notify = (trx: Kysely<DB>, events: SessionEvent[]) => ctx.live.notifyInTransaction(trx, events);
   const options = { notify, protocols: ctx.protocolCache };
   const group = new GroupCommitWriter<VitalsBatchJob, VitalsBatchResult>(db, ctx.live, (trx, job) => writeVitalBatch(trx, job, options));
-  return { submit: (job) => group.submit(job) };
+  return { submit: (_writeAudit, job) => group.submit(job) };
 }
 
 /**

@@ -28,7 +28,7 @@ export function ingestVitals(ctx: DosingContext, actor: SessionActor, sessionId:
     sessionId,
     'write',
     meta,
-    async (session) => {
+    async (session, _grant, writeAudit) => {
       const now = deps.now();
       const { accepted, rejected } = validateVitalBatch(body.readings, now.getTime());
       if (accepted.length === 0) {
@@ -42,7 +42,7 @@ export function ingestVitals(ctx: DosingContext, actor: SessionActor, sessionId:
       }
       // Same-batch readings enter the stream in device-time order.
       const ordered = [...accepted].sort((a, b) => a.at - b.at || a.index - b.index);
-      return writerFor(ctx).submit({
+      return writerFor(ctx).submit(writeAudit, {
         session: { id: session.id, organization_id: session.organization_id, protocol_revision: session.protocol_revision },
         actorUserId: actor.userId,
         idempotencyKey: body.idempotencyKey,
