@@ -125,10 +125,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerSessionAuth(app, deps);
 
   // Hooks in callback style: on every request, an async hook's promise is measurable.
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'no-referrer');
     void reply.header('x-frame-options', 'DENY');
+    // API answers carry patient data: no browser or proxy keeps a copy (a shared computer
+    // at the front desk, a back button after signing out) unless a route says otherwise.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     done(null, payload);
   });
   app.addHook('onResponse', (request, reply, done) => {

@@ -80,9 +80,16 @@ describe('errors', () => {
     expect(params.json().error.field).toBe('id');
   });
 
-  it('sets protective headers', async () => {
+  it('sets protective headers; API answers are never stored by browsers or proxies', async () => {
     const res = await t.app.inject('/api/health');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['cache-control']).toBe('no-store');
+    const world = await createClinicWorld(t.db);
+    const s = await signIn(t.app, world.users.therapistA.email);
+    const chart = await t.app.inject({ method: 'GET', url: `/api/patients/${world.patientA.id}`, headers: s.headers });
+    expect(chart.statusCode).toBe(200);
+    expect(chart.headers['cache-control']).toBe('no-store');
+    expect((await t.app.inject({ method: 'GET', url: '/api/no-such-route' })).headers['cache-control']).toBe('no-store');
   });
 });
