@@ -28,6 +28,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY/);
   });
 
+  it('reads the live-stream heartbeat (default 15 s) within 100 ms to 60 s', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).streamHeartbeatMs).toBe(15_000);
+    expect(loadConfig({ DATA_DIR: tmp(), STREAM_HEARTBEAT_MS: '500' }).streamHeartbeatMs).toBe(500);
+    expect(loadConfig({ DATA_DIR: tmp(), STREAM_HEARTBEAT_MS: '60000' }).streamHeartbeatMs).toBe(60_000);
+  });
+
   it('switches to PostgreSQL with a postgres:// DATABASE_URL', () => {
     const c = loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://u@db:5432/threshold' });
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/threshold' });
@@ -49,6 +55,9 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
     [{ APP_SECRET: 'short' }, /APP_SECRET/],
     [{ DATA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }, /DATA_ENCRYPTION_KEY/],
+    [{ STREAM_HEARTBEAT_MS: '99' }, /STREAM_HEARTBEAT_MS must be a whole number from 100 to 60000/],
+    [{ STREAM_HEARTBEAT_MS: '60001' }, /STREAM_HEARTBEAT_MS/],
+    [{ STREAM_HEARTBEAT_MS: '1.5s' }, /STREAM_HEARTBEAT_MS/],
   ])('rejects %j with a clear message', (env, message) => {
     expect(() => loadConfig({ DATA_DIR: tmp(), ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: tmp(), ...env })).toThrow(message);

@@ -26,6 +26,11 @@ export interface Config {
   /** Trust X-Forwarded-* from this many proxy hops (false: use the socket address). */
   readonly trustProxy: boolean | number;
   readonly outbox: { readonly pollMs: number; readonly maxAttempts: number };
+  /**
+   * Live streams (SSE) send a keep-alive this often, and at each one re-read the caller's
+   * sign-in and access: it bounds how long a stream outlives a sign-out or a care-team change.
+   */
+  readonly streamHeartbeatMs: number;
   /** Serve the built web app from this folder when it exists. */
   readonly webDistDir: string;
 }
@@ -163,6 +168,10 @@ export function loadConfig(env: Env = process.env): Config {
       pollMs: intFrom(env, 'OUTBOX_POLL_MS', 2000, 50, 600_000),
       maxAttempts: intFrom(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     },
+    // Capped at a minute: the re-check is what ends a stream after a sign-out or a care-team
+    // change, so a longer wait lets it outlive its access longer. It must also stay below any
+    // proxy's idle timeout (nginx's proxy_read_timeout defaults to 60 s).
+    streamHeartbeatMs: intFrom(env, 'STREAM_HEARTBEAT_MS', 15_000, 100, 60_000),
     webDistDir: path.resolve(env.WEB_DIST_DIR || './dist/web'),
   };
   return Object.freeze(config);

@@ -25,6 +25,7 @@ import './dosing.spec';
 import './intake.spec';
 import './directory.spec';
 import './availability.spec';
+import './stream-ended.spec';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -110,6 +111,9 @@ async function main(): Promise<number> {
   // Every journey signs in from 127.0.0.1, wrong passwords included (like a whole clinic
   // behind one address): the per-address limit must not end the run; per account stays 5.
   env.LOGIN_MAX_FAILURES_PER_ADDRESS = '1000';
+  // Live streams re-check the viewer's access at each heartbeat (15 s by default): every
+  // second here, so a journey sees a stream end after a sign-out without waiting long.
+  env.STREAM_HEARTBEAT_MS = '1000';
 
   let server: ChildProcess | null = null;
   let browser: Browser | null = null;

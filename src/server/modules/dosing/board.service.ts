@@ -120,7 +120,7 @@ export async function streamBoard(ctx: DosingContext, actor: SessionActor, reque
   const visibleSessions = new Map(board.sessions.map((s) => [s.sessionId, s.patientId]));
   const visiblePatients = new Set([...board.sessions.map((s) => s.patientId), ...board.arriving.map((a) => a.patientId)]);
   let grantUntil = await repo.breakGlassOnlyUntil(deps.db, actor.userId, [...visiblePatients], deps.now().toISOString());
-  const stream = openEventStream(request, reply);
+  const stream = openEventStream(request, reply, deps.config.streamHeartbeatMs);
   stream.write(frame({ kind: 'snapshot', data: board }));
   let expiryTimer: NodeJS.Timeout | null = null;
 

@@ -6,7 +6,6 @@ import * as repo from './dosing.repository';
 import type { LiveNotice, SessionEvent } from './live-events';
 import { readingView } from './session-view';
 
-const HEARTBEAT_MS = 15_000;
 const PAGE = 1000;
 
 export interface EventStream {
@@ -19,8 +18,8 @@ export interface EventStream {
   onHeartbeat(fn: () => void): void;
 }
 
-/** Open an SSE response on a hijacked reply. */
-export function openEventStream(request: FastifyRequest, reply: FastifyReply): EventStream {
+/** Open an SSE response on a hijacked reply, with a heartbeat every `heartbeatMs` (config STREAM_HEARTBEAT_MS). */
+export function openEventStream(request: FastifyRequest, reply: FastifyReply, heartbeatMs: number): EventStream {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -41,7 +40,7 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply): E
     if (closed) return;
     raw.write(': keep-alive\n\n');
     for (const b of beats) b();
-  }, HEARTBEAT_MS);
+  }, heartbeatMs);
   heartbeat.unref();
   const close = () => {
     if (closed) return;
@@ -129,7 +128,7 @@ export function streamSession(
   afterSeq: number,
   access: StreamAccess,
 ): void {
-  const stream = openEventStream(request, reply);
+  const stream = openEventStream(request, reply, ctx.deps.config.streamHeartbeatMs);
   const now = () => ctx.deps.now().getTime();
   let until = access.until;
   let lastSent = afterSeq;
