@@ -7,6 +7,7 @@ import * as dosing from './migrations/2026-11-26-0005-dosing';
 import * as directorySearchTerms from './migrations/2026-11-26-0006-directory-search-terms';
 import * as auditDatabase from './migrations/2026-11-26-0008-audit-database';
 import * as postSessionMeasure from './migrations/2026-11-26-0009-post-session-measure';
+import * as directorySearchVectorInline from './migrations/2026-11-26-0010-directory-search-vector-inline';
 
 /**
  * Migrations are listed statically (not read from the folder at run time) so the
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-0006-directory-search-terms': directorySearchTerms,
   '2026-11-26-0008-audit-database': auditDatabase,
   '2026-11-26-0009-post-session-measure': postSessionMeasure,
+  '2026-11-26-0010-directory-search-vector-inline': directorySearchVectorInline,
 };
 
 const provider: MigrationProvider = {

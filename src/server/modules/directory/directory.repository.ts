@@ -256,6 +256,9 @@ export async function findPageByFacets(db: Kysely<DB>, fts: string, filters: Sea
  * PostgreSQL: every provider inside the bounding box that passes the filters and the
  * text (GIN tsvector index and the b-tree box, combined by the planner from its
  * statistics), with ts_rank. Without text (either dialect): the box and filters alone.
+ * `@@` and ts_rank read `search_vector` from every candidate's row: migration 0010 keeps
+ * it in the row, not out of line (one heap read a candidate instead of ~6), and the GIN
+ * index without a pending list (the planner then takes the index for a rare word).
  */
 export async function findCandidatesInBox(
   db: Kysely<DB>,
