@@ -24,7 +24,9 @@ afterEach(() => {
 
 async function start(env: Record<string, string>): Promise<string> {
   const port = await freePort();
-  child = spawn('npx', ['tsx', 'src/server/main.ts'], {
+  // The server itself is the child (not npx → tsx → node): a signal to it reaches the
+  // server, and no orphaned server outlives the test.
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: 'ignore',
   });
