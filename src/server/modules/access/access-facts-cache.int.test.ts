@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClinicWorld, createTestApp, signIn, type Session, type TestContext } from '../../../../test/helpers/test-app';
 import { committedDataVersion } from '../../db/prepared-query';
+import { findPatientAccessFacts } from './patient-access.repository';
 
 // The access facts of a chart read may come from memory while nothing has been committed
 // (CommittedDataCache). These reads happen with no commit in between — asserted through
@@ -46,11 +47,17 @@ describe('remembered access facts', () => {
     expect((await get('therapistA', url)).json().preferredName).toBe('Countess');
   });
 
-  it('hands each request facts it cannot change for the next one', async () => {
-    const url = `/api/patients/${world.patientA.id}`;
-    const first = (await get('therapistA', url)).json();
-    const second = (await get('therapistA', url)).json();
-    expect(second).toEqual(first);
-    expect(second.careTeam.length).toBeGreaterThan(0);
+  it('shares remembered facts between requests only frozen, so one request cannot change another’s', async () => {
+    const now = t.clock.now.toISOString();
+    const first = (await findPatientAccessFacts(t.db, world.patientA.id, world.users.therapistA.id, now))!;
+    const second = (await findPatientAccessFacts(t.db, world.patientA.id, world.users.therapistA.id, now))!;
+    expect(second.patient).toEqual(first.patient);
+    expect(Object.isFrozen(second.patient)).toBe(true);
+    expect(Object.isFrozen(second.careTeam)).toBe(true);
+    expect(second.careTeam.every((m) => Object.isFrozen(m))).toBe(true);
+    expect(() => {
+      (second.patient as { legal_given_name: string }).legal_given_name = 'changed';
+    }).toThrow(TypeError);
+    expect(first.patient.legal_given_name).not.toBe('changed');
   });
 });
