@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommittedDataCache } from './committed-data-cache';
 import { openDatabase, type Database } from './database';
-import { preparedQuery } from './prepared-query';
+import { noteInProcessWrite, preparedQuery } from './prepared-query';
 
 interface T {
   items: { id: string; label: string };
@@ -56,17 +56,45 @@ describe('CommittedDataCache (SQLite)', () => {
     expect(c.loads()).toBe(3); // a, a again after the update, b
   });
 
-  it('reads again after a commit by another connection (the writer thread, another process)', async () => {
-    const c = countingCache();
-    expect(await c.read(db, 'a')).toBeDefined();
+  /** Lets the event loop complete its current turn. */
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  function commitElsewhere(label: string): void {
     const other = new BetterSqlite3(database.sqliteFile!);
     try {
-      other.prepare('update items set label = ? where id = ?').run('from elsewhere', 'a');
+      other.prepare('update items set label = ? where id = ?').run(label, 'a');
     } finally {
       other.close();
     }
+  }
+
+  it('reads again after a commit by another process, from the next turn of the event loop', async () => {
+    const c = countingCache();
+    expect(await c.read(db, 'a')).toBeDefined();
+    const before = await c.read(db, 'a');
+    commitElsewhere('from elsewhere');
+    // In the same turn the file is not looked at again: the commit is not known yet.
+    expect(await c.read(db, 'a')).toBe(before);
+    await nextTurn();
     expect(await c.read(db, 'a')).toBe('from elsewhere');
     expect(c.loads()).toBe(2);
+  });
+
+  it('reads again at once after a write this process reports (the writer thread’s acknowledged jobs)', async () => {
+    const c = countingCache();
+    await nextTurn();
+    expect(await c.read(db, 'a')).toBeDefined();
+    commitElsewhere('from the writer thread');
+    noteInProcessWrite();
+    expect(await c.read(db, 'a')).toBe('from the writer thread');
+  });
+
+  it('reads again at once after a write that returns rows (INSERT … RETURNING) on the main connection', async () => {
+    const c = countingCache();
+    await nextTurn();
+    expect(await c.read(db, 'r')).toBeUndefined();
+    const inserted = await db.insertInto('items').values({ id: 'r', label: 'returned' }).returning('id').execute();
+    expect(inserted).toEqual([{ id: 'r' }]);
+    expect(await c.read(db, 'r')).toBe('returned');
   });
 
   it('is not emptied by commits to the audit log’s own file', async () => {

@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
-import { registerSqliteReader } from './prepared-query';
+import { noteInProcessWrite, registerSqliteReader } from './prepared-query';
 import type { DB } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -25,7 +25,7 @@ export interface Database {
  * bounded cache of prepared statements keyed by SQL text removes that cost.
  */
 export function withStatementCache(sqlite: BetterSqlite3.Database, max = 500): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>();
+  const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(text: string): SqliteStatement {
@@ -34,11 +34,15 @@ export function withStatementCache(sqlite: BetterSqlite3.Database, max = 500): S
         // Map keeps insertion order: re-inserting marks it most recently used.
         cache.delete(text);
       } else {
-        statement = sqlite.prepare(text) as unknown as SqliteStatement;
+        statement = sqlite.prepare(text);
         if (cache.size >= max) cache.delete(cache.keys().next().value!);
       }
       cache.set(text, statement);
-      return statement;
+      // Unless this is a plain read, a write is about to run (an INSERT … RETURNING returns
+      // rows but writes; COMMIT counts as read-only to SQLite but returns none): the
+      // committed data cache must look at the file again before it next answers.
+      if (!(statement.reader && statement.readonly)) noteInProcessWrite();
+      return statement as unknown as SqliteStatement;
     },
   };
 }

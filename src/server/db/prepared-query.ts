@@ -15,23 +15,58 @@ export function registerSqliteReader(db: Kysely<unknown>, reader: BetterSqlite3.
   sqliteReaders.set(db, reader);
 }
 
-const dataVersionStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement<[], number>>();
+interface DataVersionState {
+  readonly statement: BetterSqlite3.Statement<[], number>;
+  version: number;
+  /** `inProcessWrites` when `version` was read. */
+  writes: number;
+  /** Whether `version` was read in the current turn of the event loop. */
+  readThisTurn: boolean;
+}
+const dataVersions = new WeakMap<BetterSqlite3.Database, DataVersionState>();
+
+/**
+ * Counts writes made by this process to a SQLite main file: statements other than reads on
+ * the main connection (db/database.ts) and writer-thread jobs as they are acknowledged
+ * (SqliteWorkerAuditLog). Bumped before the commit is visible to anyone in this process.
+ */
+let inProcessWrites = 0;
+export function noteInProcessWrite(): void {
+  inProcessWrites++;
+}
 
 /**
  * SQLite's `data_version` of the main database file as the read connection sees it: it
  * changes whenever any other connection (the main one, the writer thread, another
  * process) commits a change to that file, and only then. Commits to the audit log's own
  * file do not count. Null on PostgreSQL and for a transaction (which sees its own writes).
+ *
+ * Reading it is a statement on the read connection, a few microseconds on every chart
+ * read; so it is read again only when this process has written since (any write, counted
+ * by `noteInProcessWrite`, exactly) or when a new turn of the event loop has begun. A
+ * commit by another process (a script, an operator's sqlite3 shell) is therefore seen
+ * from the next turn on, never later: as if the requests of the current turn had all
+ * been answered a moment before it.
  */
 export function committedDataVersion<DBT>(db: Kysely<DBT>): number | null {
   const reader = sqliteReaders.get(db);
   if (!reader) return null;
-  let statement = dataVersionStatements.get(reader);
-  if (!statement) {
-    statement = reader.prepare<[], number>('PRAGMA main.data_version').pluck();
-    dataVersionStatements.set(reader, statement);
+  let state = dataVersions.get(reader);
+  if (!state) {
+    state = { statement: reader.prepare<[], number>('PRAGMA main.data_version').pluck(), version: 0, writes: -1, readThisTurn: false };
+    dataVersions.set(reader, state);
   }
-  return statement.get()!;
+  if (state.readThisTurn && state.writes === inProcessWrites) return state.version;
+  state.version = state.statement.get()!;
+  state.writes = inProcessWrites;
+  if (!state.readThisTurn) {
+    state.readThisTurn = true;
+    const read = state;
+    setImmediate(() => {
+      read.readThisTurn = false;
+    });
+  }
+  return state.version;
 }
 
 /**

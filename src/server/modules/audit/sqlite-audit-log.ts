@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { noteInProcessWrite } from '../../db/prepared-query';
 import { AppError, type ErrorCode } from '../../http/errors';
 import type { AuditEntry, AuditLog } from './audit-log';
 import type { AuditTuple } from './audit-chain';
@@ -123,6 +124,8 @@ export class SqliteWorkerAuditLog implements AuditLog {
   }
 
   private settle(reply: WriterReply): void {
+    // Jobs write the main file: what is read from it from now on must see their commit.
+    if (!reply.ok || reply.jobs.length > 0) noteInProcessWrite();
     // Jobs first: their callers publish live events, which should not wait behind audit callbacks.
     if (reply.ok) {
       for (const outcome of reply.jobs) this.settleJob(outcome);
