@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- <scenario> ...]`
  *
- * Runs the baseline (bare Fastify + one SQLite primary-key read) and then each named
+ * Runs the baseline (bare Fastify + one SQLite primary-key read) and each named
  * scenario (all of them by default), each in its own server process on 127.0.0.1,
- * under the same autocannon load, and prints requests/s, latency percentiles and each
- * scenario's share of the baseline against its target.
+ * under the same autocannon load, in alternating rounds (BENCH_ROUNDS), and prints
+ * requests/s, latency percentiles and each scenario's share of the baseline against its
+ * target.
  *
  * Exit code: 0 whether or not a performance target is met (benchmarks report, they do
  * not gate); 1 when something broke — a server crashed, or a safety check failed (e.g.
@@ -13,6 +14,10 @@
  * Environment:
  *   BENCH_DURATION     measured seconds per benchmark (default 5)
  *   BENCH_WARMUP       warm-up seconds before measuring (default 1)
+ *   BENCH_ROUNDS       rounds per scenario (default 3): the baseline and the scenario are measured
+ *                      alternately (baseline first in even rounds, the scenario first in odd ones),
+ *                      each round's ratio is taken from its own pair, and the median round is
+ *                      reported — a machine whose speed drifts during the run moves both alike
  *   BENCH_CONNECTIONS  concurrent connections (default 32: a busy clinic's concurrent users; at
  *                      10 the audited read is bounded by fsync latency, not by the service —
  *                      every request waits for a durable commit, see bench/README.md)
@@ -30,11 +35,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureLoad, type LoadSettings } from './lib/load';
+import { measureLoad, type LoadResult, type LoadSettings } from './lib/load';
 import { createFreshDatabase } from './lib/postgres';
-import { renderReport, verdictOf, type Row } from './lib/report';
-import { ServerProcess } from './lib/server-process';
-import type { BenchDatabase, BenchModule } from './lib/types';
+import { median, renderReport, verdictOf, type Row } from './lib/report';
+import { ServerProcess, type ServerCost } from './lib/server-process';
+import type { BenchCheck, BenchDatabase, BenchModule } from './lib/types';
 import { BASELINE, SCENARIOS } from './modules';
 
 function positive(name: string, fallback: number, allowZero = false): number {
@@ -83,10 +88,44 @@ function runStandalone(name: string, here: string): boolean {
   return result.status === 0;
 }
 
-async function runOne(
+/** One measured round on a running server: warm-up, measure, verify. */
+async function measureRound(
+  server: ServerProcess,
+  port: number,
+  request: Parameters<typeof measureLoad>[1],
+  settings: LoadSettings,
+): Promise<{ result: LoadResult; checks: BenchCheck[]; cost: ServerCost | null }> {
+  const result = await measureLoad(port, request, settings, () => server.beforeMeasure());
+  const { checks, cost } = await server.verify(result.ok2xx);
+  return { result, checks, cost };
+}
+
+type Measured = Awaited<ReturnType<typeof measureRound>>;
+type Running = Awaited<ReturnType<typeof ServerProcess.start>>;
+
+async function startServer(
   module: BenchModule,
   database: BenchDatabase,
+  workRoot: string,
+  profileDir: string | null,
+  postgresUrl: string | null,
+): Promise<Running> {
+  const workDir = mkdtempSync(path.join(workRoot, `${module.name}-${database}-`));
+  return ServerProcess.start({ module: module.name, database, workDir, postgresUrl, profileDir });
+}
+
+/**
+ * Measures `module` against the running baseline in `rounds` alternating pairs. The row
+ * shows the round with the median ratio (its req/s, latencies and costs); every round's
+ * safety checks are kept, so a failure in any round fails the run.
+ */
+async function runScenario(
+  module: BenchModule,
+  database: BenchDatabase,
+  baseline: Running,
+  baselineRuns: Measured[],
   settings: LoadSettings,
+  rounds: number,
   workRoot: string,
   profileDir: string | null,
 ): Promise<Row> {
@@ -98,27 +137,47 @@ async function runOne(
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       console.log(`  ${label}: skipped, PostgreSQL unreachable (${why})`);
-      return { module, database, result: null, notes: [], checks: [], problem: 'skipped: PostgreSQL unreachable', whatIf: null, cost: null };
+      return { module, database, result: null, notes: [], checks: [], problem: 'skipped: PostgreSQL unreachable', whatIf: null, cost: null, roundRatios: null };
     }
   }
-  const workDir = mkdtempSync(path.join(workRoot, `${module.name}-${database}-`));
   process.stdout.write(`  ${label}: starting server… `);
-  const { server, port, request, notes } = await ServerProcess.start({
-    module: module.name,
-    database,
-    workDir,
-    postgresUrl: pg?.url ?? null,
-    profileDir,
-  });
+  const started = await startServer(module, database, workRoot, profileDir, pg?.url ?? null);
   try {
-    process.stdout.write(`listening on 127.0.0.1:${port}; ${settings.warmupS} s warm-up + ${settings.durationS} s load… `);
-    const result = await measureLoad(port, request, settings, () => server.beforeMeasure());
-    const { checks, cost } = await server.verify(result.ok2xx);
-    console.log(`${Math.round(result.rps).toLocaleString('en-US')} req/s`);
-    const whatIf = module === BASELINE ? null : process.env.BENCH_WHATIF?.trim() || null;
-    return { module, database, result, notes, checks, problem: null, whatIf, cost };
+    console.log(`listening on 127.0.0.1:${started.port}`);
+    const runs: Measured[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      process.stdout.write(`    round ${round + 1}/${rounds} (${settings.warmupS} s warm-up + ${settings.durationS} s each): `);
+      const pair: Measured[] = [];
+      for (const which of round % 2 === 0 ? (['baseline', 'scenario'] as const) : (['scenario', 'baseline'] as const)) {
+        const s = which === 'baseline' ? baseline : started;
+        const measured = await measureRound(s.server, s.port, s.request, settings);
+        pair[which === 'baseline' ? 0 : 1] = measured;
+      }
+      const [base, scenario] = pair as [Measured, Measured];
+      baselineRuns.push(base);
+      runs.push(scenario);
+      const ratio = base.result.rps > 0 ? scenario.result.rps / base.result.rps : 0;
+      ratios.push(ratio);
+      console.log(
+        `baseline ${Math.round(base.result.rps).toLocaleString('en-US')} req/s, ${module.name} ${Math.round(scenario.result.rps).toLocaleString('en-US')} req/s (${(ratio * 100).toFixed(1)} %)`,
+      );
+    }
+    const shown = runs[ratios.indexOf(median(ratios))]!;
+    const whatIf = process.env.BENCH_WHATIF?.trim() || null;
+    return {
+      module,
+      database,
+      result: shown.result,
+      notes: started.notes,
+      checks: runs.flatMap((r, i) => r.checks.map((c) => (rounds > 1 ? { ...c, name: `round ${i + 1}: ${c.name}` } : c))),
+      problem: null,
+      whatIf,
+      cost: shown.cost,
+      roundRatios: ratios,
+    };
   } finally {
-    await server.close();
+    await started.server.close();
     await pg?.drop();
   }
 }
@@ -136,6 +195,7 @@ async function main(): Promise<void> {
     durationS: positive('BENCH_DURATION', 5),
     warmupS: positive('BENCH_WARMUP', 1, true),
   };
+  const rounds = Math.round(positive('BENCH_ROUNDS', 3));
   const here = path.dirname(fileURLToPath(import.meta.url));
   const profileDir = process.env.BENCH_PROFILE === '1' ? path.join(here, '.profiles') : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -143,7 +203,7 @@ async function main(): Promise<void> {
 
   const cpus = os.cpus();
   console.log(
-    `Threshold bench · ${settings.connections} connections · ${settings.warmupS} s warm-up + ${settings.durationS} s measured · ` +
+    `Threshold bench · ${settings.connections} connections · ${rounds} alternating rounds of ${settings.warmupS} s warm-up + ${settings.durationS} s measured · ` +
       `Node ${process.version} · ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'} · ${os.platform()}`,
   );
   console.log(`data under ${workRoot} (${profileDir ? `CPU profiles → ${profileDir}` : 'no profiling'})\n`);
@@ -155,18 +215,39 @@ async function main(): Promise<void> {
   }
 
   const rows: Row[] = [];
-  let baselineRow: Row;
+  const baselineRuns: Measured[] = [];
+  let baselineNotes: readonly string[] = [];
   try {
-    baselineRow = await runOne(BASELINE, 'sqlite', settings, workRoot, profileDir);
-    for (const scenario of scenarios) {
-      for (const database of databases) {
-        if (!scenario.databases.includes(database)) continue;
-        rows.push(await runOne(scenario, database, settings, workRoot, profileDir));
+    process.stdout.write(`  ${BASELINE.name} [sqlite]: starting server… `);
+    const baseline = await startServer(BASELINE, 'sqlite', workRoot, profileDir, null);
+    console.log(`listening on 127.0.0.1:${baseline.port}`);
+    baselineNotes = baseline.notes;
+    try {
+      for (const scenario of scenarios) {
+        for (const database of databases) {
+          if (!scenario.databases.includes(database)) continue;
+          rows.push(await runScenario(scenario, database, baseline, baselineRuns, settings, rounds, workRoot, profileDir));
+        }
       }
+    } finally {
+      await baseline.server.close();
     }
   } finally {
     if (process.env.BENCH_KEEP !== '1') rmSync(workRoot, { recursive: true, force: true });
   }
+  // The baseline row shows its median measurement over every round of every scenario.
+  const baselineShown = baselineRuns.find((r) => r.result.rps === median(baselineRuns.map((b) => b.result.rps))) ?? null;
+  const baselineRow: Row = {
+    module: BASELINE,
+    database: 'sqlite',
+    result: baselineShown?.result ?? null,
+    notes: baselineNotes,
+    checks: baselineRuns.flatMap((r) => r.checks),
+    problem: baselineShown ? null : 'no result',
+    whatIf: null,
+    cost: baselineShown?.cost ?? null,
+    roundRatios: null,
+  };
 
   console.log('\n' + renderReport(rows, baselineRow));
   console.log(
@@ -196,7 +277,8 @@ async function main(): Promise<void> {
     if (verdict !== 'PASS' && verdict !== 'FAIL') continue;
     console.log(
       `${verdict === 'PASS' ? 'PASS' : 'FAIL'}  ${row.module.name} [${row.database}] reached ${(ratio! * 100).toFixed(1)} % of the baseline ` +
-        `(target ≥ ${Math.round(row.module.targetRatio! * 100)} %)`,
+        `(target ≥ ${Math.round(row.module.targetRatio! * 100)} %)` +
+        (row.roundRatios && row.roundRatios.length > 1 ? `: the median of ${row.roundRatios.map((r) => `${(r * 100).toFixed(1)}`).join(', ')} % over ${row.roundRatios.length} rounds` : ''),
     );
   }
   if (!safetyOk) {

@@ -13,6 +13,14 @@ export interface Row {
   /** Set when the service ran patched by BENCH_WHATIF: reported, never judged. */
   readonly whatIf: string | null;
   readonly cost: ServerCost | null;
+  /** Each round's share of the baseline measured beside it; the verdict takes their median. */
+  readonly roundRatios: readonly number[] | null;
+}
+
+/** The median (the lower middle for an even count: never flattering). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -30,7 +38,7 @@ export type Verdict = 'PASS' | 'FAIL' | 'info' | 'what-if' | 'n/a';
 
 export function verdictOf(row: Row, baseline: LoadResult | null): { ratio: number | null; verdict: Verdict } {
   if (!row.result || !baseline || baseline.rps === 0) return { ratio: null, verdict: 'n/a' };
-  const ratio = row.result.rps / baseline.rps;
+  const ratio = row.roundRatios && row.roundRatios.length > 0 ? median(row.roundRatios) : row.result.rps / baseline.rps;
   const target = row.module.targetRatio;
   const applies = target !== undefined && (row.module.targetOn ?? row.module.databases).includes(row.database);
   if (!applies) return { ratio, verdict: 'info' };
