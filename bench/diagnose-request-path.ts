@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     console.log('\nRequest-path steps through the app code (Kysely)');
     const steps = {
       session: await time('resolveSession (sha256 + session⋈user⋈org)', N, () => resolveSession(deps, token)),
-      facts: await time('findPatientAccessFacts (patient + 2 EXISTS)', N, () => findPatientAccessFacts(db, patientId, therapist.id, nowIso)),
+      facts: await time('findPatientAccessFacts (patient + 2 EXISTS)', N, () => findPatientAccessFacts(db, patientId, therapist.id, new Date(nowIso))),
       patient: await time('findPatientById (selectAll)', N, () => findPatientById(db, patientId)),
       team: await time('findCareTeam (join users, order by)', N, () => findCareTeam(db, patientId)),
     };

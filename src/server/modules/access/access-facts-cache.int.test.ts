@@ -48,7 +48,7 @@ describe('remembered access facts', () => {
   });
 
   it('shares remembered facts between requests only frozen, so one request cannot change another’s', async () => {
-    const now = t.clock.now.toISOString();
+    const now = t.clock.now;
     const first = (await findPatientAccessFacts(t.db, world.patientA.id, world.users.therapistA.id, now))!;
     const second = (await findPatientAccessFacts(t.db, world.patientA.id, world.users.therapistA.id, now))!;
     expect(second.patient).toEqual(first.patient);

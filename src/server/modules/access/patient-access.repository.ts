@@ -53,6 +53,8 @@ interface StoredAccessFacts {
   readonly onTeam: boolean;
   /** The end of the actor's latest break-the-glass grant for this patient, past or future. */
   readonly latestGrantUntil: string | null;
+  /** The same instant in epoch milliseconds (parsed once, compared on every read). */
+  readonly latestGrantUntilMs: number;
   readonly patient: Readonly<PatientRow>;
 }
 
@@ -71,21 +73,21 @@ async function loadAccessFacts(db: Kysely<DB>, patientId: string, userId: string
     organizationId: patient.organization_id,
     onTeam: Boolean(on_team),
     latestGrantUntil: (break_glass_until as string | null) ?? null,
+    latestGrantUntilMs: break_glass_until ? Date.parse(break_glass_until as string) : Number.NEGATIVE_INFINITY,
     patient: Object.freeze(patient as PatientRow),
   });
 }
 
 /**
- * Everything the policy needs about one patient and one actor at `nowIso`, in one query
+ * Everything the policy needs about one patient and one actor at `now`, in one query
  * (compiled once: every chart read runs it). It returns the patient's row and care team
  * too, so a chart read that is allowed does not read them again. The row and team are
  * frozen: they may be shared with other requests.
  */
-export async function findPatientAccessFacts(db: Kysely<DB>, patientId: string, userId: string, nowIso: string) {
+export async function findPatientAccessFacts(db: Kysely<DB>, patientId: string, userId: string, now: Date) {
   const facts = await factsCache.get(db, `${patientId}\u0000${userId}`, () => loadAccessFacts(db, patientId, userId));
   if (!facts) return undefined;
-  // Timestamps are stored as ISO-8601 UTC text of one format, so text order is time order.
-  const breakGlassUntil = facts.latestGrantUntil !== null && facts.latestGrantUntil > nowIso ? facts.latestGrantUntil : null;
+  const breakGlassUntil = facts.latestGrantUntilMs > now.getTime() ? facts.latestGrantUntil : null;
   return {
     careTeam: facts.careTeam,
     organizationId: facts.organizationId,

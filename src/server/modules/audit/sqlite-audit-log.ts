@@ -67,7 +67,7 @@ export class SqliteWorkerAuditLog implements AuditLog {
   /** The row for `entry`, in the chain's field order (AuditTuple), stamped now. */
   private tupleOf(entry: AuditEntry): AuditTuple {
     return [
-      this.now().toISOString(),
+      this.isoNow(),
       entry.organizationId,
       entry.actorUserId,
       entry.actorRole,
@@ -80,6 +80,19 @@ export class SqliteWorkerAuditLog implements AuditLog {
       entry.requestId ?? null,
       entry.detail ? JSON.stringify(entry.detail) : null,
     ];
+  }
+
+  private lastStampMs = Number.NaN;
+  private lastStamp = '';
+  /** `now()` as ISO-8601 text; formatting is the costly part, and a busy server stamps many rows per millisecond. */
+  private isoNow(): string {
+    const now = this.now();
+    const ms = now.getTime();
+    if (ms !== this.lastStampMs) {
+      this.lastStampMs = ms;
+      this.lastStamp = now.toISOString();
+    }
+    return this.lastStamp;
   }
 
   /**

@@ -135,19 +135,31 @@ export async function resolveSession(deps: Deps, token: string): Promise<Session
     deps.sessions.set(sessionId, row);
   }
   const now = deps.now();
-  const idleLimit = Date.parse(row.last_seen_at) + deps.config.session.idleMinutes * 60_000;
-  if (row.active !== 1 || Date.parse(row.expires_at) <= now.getTime() || idleLimit <= now.getTime()) {
+  const { lastSeenMs, expiresMs } = timesOf(row);
+  const idleLimit = lastSeenMs + deps.config.session.idleMinutes * 60_000;
+  if (row.active !== 1 || expiresMs <= now.getTime() || idleLimit <= now.getTime()) {
     deps.sessions.forget(sessionId);
     await repo.deleteSession(deps.db, sessionId);
     return null;
   }
   // Refresh the idle clock at most once a minute: one write per minute, not per request.
-  if (now.getTime() - Date.parse(row.last_seen_at) > 60_000) {
+  if (now.getTime() - lastSeenMs > 60_000) {
     const at = now.toISOString();
     await repo.touchSession(deps.db, sessionId, at);
     deps.sessions.set(sessionId, { ...row, last_seen_at: at });
   }
   return actorOf(sessionId, row);
+}
+
+// A remembered session row's instants, parsed once rather than on every request.
+const times = new WeakMap<SessionRow, { readonly lastSeenMs: number; readonly expiresMs: number }>();
+function timesOf(row: SessionRow): { readonly lastSeenMs: number; readonly expiresMs: number } {
+  let t = times.get(row);
+  if (!t) {
+    t = { lastSeenMs: Date.parse(row.last_seen_at), expiresMs: Date.parse(row.expires_at) };
+    times.set(row, t);
+  }
+  return t;
 }
 
 // A remembered session row yields the same actor on every request instead of a new object

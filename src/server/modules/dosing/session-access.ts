@@ -80,7 +80,7 @@ export function streamAccessFor(
       const [signIn, current, facts] = await Promise.all([
         findSessionWithUser(deps.db, actor.sessionId),
         repo.findSessionById(deps.db, session.id),
-        findPatientAccessFacts(deps.db, session.patient_id, actor.userId, now.toISOString()),
+        findPatientAccessFacts(deps.db, session.patient_id, actor.userId, now),
       ]);
       if (!signIn || signIn.active !== 1 || Date.parse(signIn.expires_at) <= now.getTime()) return { ended: 'signed_out' };
       if (signIn.role !== actor.role) return { ended: 'access_revoked' };
