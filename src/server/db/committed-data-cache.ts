@@ -4,7 +4,8 @@ import { committedDataVersion } from './prepared-query';
 /**
  * A read-through cache that is never stale: on SQLite an entry is served only while the
  * database file is unchanged since it was loaded (`committedDataVersion`); any commit to
- * the main file, by any connection, empties the cache. So it helps where reads repeat
+ * the main file empties the cache — at once when this process made it, from the next turn
+ * of the event loop when another process did. So it helps where reads repeat
  * between writes (the same chart opened again and again) and costs one pragma otherwise.
  * On PostgreSQL (several server processes, no cheap change counter) and inside a
  * transaction it does nothing: every call loads.
