@@ -29,8 +29,7 @@ export function registerSessionAuth(app: FastifyInstance, deps: Deps): void {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
     request.actor = await resolveSession(deps, token);
-    const path = request.url.split('?')[0] ?? '';
-    if (request.actor && MUTATING.has(request.method) && !CSRF_EXEMPT.has(path)) {
+    if (request.actor && MUTATING.has(request.method) && !CSRF_EXEMPT.has(request.url.split('?')[0] ?? '')) {
       const header = request.headers['x-csrf-token'];
       if (typeof header !== 'string' || !sameToken(header, request.actor.csrfToken)) {
         throw new AppError('csrf', 'Missing or wrong x-csrf-token header; reload the page and try again.', {
