@@ -30,7 +30,7 @@ import { dosingRoutes } from './modules/dosing/dosing.routes';
 import { intakeRoutes } from './modules/intake/intake.routes';
 import { SessionCache } from './modules/auth/session-cache';
 import { LazyChildLogger } from './http/lazy-child-logger';
-import { LogBatcher } from './http/log-batcher';
+import { flushOnExit, LogBatcher } from './http/log-batcher';
 
 export interface BuildOptions {
   /** An already-open database (tests share one per file); otherwise opened from config. */
@@ -79,6 +79,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const logDestination = options.logStream ? null : pino.destination({ dest: 1, sync: false });
   const logBatcher = logDestination ? new LogBatcher(logDestination) : null;
   const logFlushTimer = logBatcher ? setInterval(() => logBatcher.flush(), 500).unref() : null;
+  const stopFlushOnExit = logBatcher
+    ? flushOnExit(() => {
+        logBatcher.flush();
+        logDestination!.flushSync();
+      })
+    : null;
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -177,6 +183,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.addHook('onClose', async () => {
     if (logFlushTimer) clearInterval(logFlushTimer);
+    stopFlushOnExit?.();
     logBatcher?.flush();
     logDestination?.flushSync();
     await outbox.stop();

@@ -34,3 +34,31 @@ export class LogBatcher {
     this.target.write(chunk);
   }
 }
+
+const flushersOnExit = new Set<() => void>();
+let exitHookInstalled = false;
+
+/**
+ * Runs `flush` (synchronously) when the process exits — process.exit(), the end of the
+ * event loop, or an uncaught exception — until the returned function is called, so that
+ * collected log lines, the crash's own among them, are not lost with the process. One
+ * process listener however many apps a process builds (tests build many).
+ */
+export function flushOnExit(flush: () => void): () => void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const f of flushersOnExit) {
+        try {
+          f();
+        } catch {
+          // The process is ending and its output may already be gone; nothing else to do.
+        }
+      }
+    });
+  }
+  flushersOnExit.add(flush);
+  return () => {
+    flushersOnExit.delete(flush);
+  };
+}

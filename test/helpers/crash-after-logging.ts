@@ -1,0 +1,20 @@
+/**
+ * Run as a process of its own by log-flush.int.test.ts: builds the app over a fresh data
+ * dir, writes one log line through it, then dies of an uncaught exception before the log
+ * lines' next scheduled write.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../../src/server/app';
+import { loadConfig } from '../../src/server/config';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'threshold-crash-'));
+const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'info', DATA_DIR: dataDir, WEB_DIST_DIR: path.join(dataDir, 'no-web') });
+const { app } = await buildApp(config);
+await app.ready();
+app.log.info('the last line before the crash');
+// Thrown before the event loop turns again, so no scheduled write of log lines can come first.
+process.nextTick(() => {
+  throw new Error('deliberate crash');
+});
