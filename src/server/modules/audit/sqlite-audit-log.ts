@@ -17,6 +17,13 @@ interface JobWaiter {
 }
 
 /**
+ * Audit rows that go to the writer without waiting for the end of the turn. Measured on the
+ * chart-read bench (32 connections, alternating A/B rounds): 4 gave +10 % and +17 % req/s
+ * over sending only at the end of each turn; 2 gave +10 % and 8 +6 % (more commits, or a later start).
+ */
+const ROWS_PER_EARLY_SEND = 4;
+
+/**
  * Audit log for SQLite: rows are chained and committed by the SQLite writer thread (see
  * the worker), which also commits other hot writes given to `runJob` in the same
  * transactions, so the process has one busy writer and the event loop never waits for
@@ -113,10 +120,18 @@ export class SqliteWorkerAuditLog implements AuditLog {
   }
 
   private schedule(): void {
-    // What is recorded in one turn of the event loop travels in one message. It is sent
-    // at once, even while the writer is committing an earlier batch: the writer takes
-    // every message that arrived during a commit into its next transaction (group commit),
-    // so its next commit never waits for this thread to get round to reading an answer.
+    // What is recorded in one turn of the event loop travels in one message at the end of
+    // the turn — or sooner, every ROWS_PER_EARLY_SEND rows, when a burst of requests fills
+    // the turn: the writer then commits the first rows while this thread is still working
+    // on the rest, instead of idling until the turn ends and then keeping every request of
+    // the burst waiting for one commit. Messages are sent at once, even while the writer is
+    // committing: it takes every message that arrived during a commit into its next
+    // transaction (group commit), so its next commit never waits for this thread to get
+    // round to reading an answer.
+    if (this.queue.length >= ROWS_PER_EARLY_SEND) {
+      this.send();
+      return;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.send());
