@@ -15,7 +15,7 @@
  *   BENCH_DURATION     measured seconds per benchmark (default 5)
  *   BENCH_WARMUP       warm-up seconds before measuring (default 1)
  *   BENCH_ROUNDS       rounds per scenario (default 3): the baseline and the scenario are measured
- *                      alternately (baseline first in even rounds, the scenario first in odd ones),
+ *                      alternately (baseline first in the 1st, 3rd, … round, the scenario first in the 2nd, 4th, …),
  *                      each round's ratio is taken from its own pair, and the median round is
  *                      reported — a machine whose speed drifts during the run moves both alike
  *   BENCH_CONNECTIONS  concurrent connections (default 32: a busy clinic's concurrent users; at
