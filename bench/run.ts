@@ -148,13 +148,16 @@ async function runScenario(
     const ratios: number[] = [];
     for (let round = 0; round < rounds; round++) {
       process.stdout.write(`    round ${round + 1}/${rounds} (${settings.warmupS} s warm-up + ${settings.durationS} s each): `);
-      const pair: Measured[] = [];
-      for (const which of round % 2 === 0 ? (['baseline', 'scenario'] as const) : (['scenario', 'baseline'] as const)) {
-        const s = which === 'baseline' ? baseline : started;
-        const measured = await measureRound(s.server, s.port, s.request, settings);
-        pair[which === 'baseline' ? 0 : 1] = measured;
+      const measure = (s: Running) => measureRound(s.server, s.port, s.request, settings);
+      let base: Measured;
+      let scenario: Measured;
+      if (round % 2 === 0) {
+        base = await measure(baseline);
+        scenario = await measure(started);
+      } else {
+        scenario = await measure(started);
+        base = await measure(baseline);
       }
-      const [base, scenario] = pair as [Measured, Measured];
       baselineRuns.push(base);
       runs.push(scenario);
       const ratio = base.result.rps > 0 ? scenario.result.rps / base.result.rps : 0;

@@ -79,12 +79,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const logDestination = options.logStream ? null : pino.destination({ dest: 1, sync: false });
   const logBatcher = logDestination ? new LogBatcher(logDestination) : null;
   const logFlushTimer = logBatcher ? setInterval(() => logBatcher.flush(), 500).unref() : null;
-  const stopFlushOnExit = logBatcher
-    ? flushOnExit(() => {
-        logBatcher.flush();
-        logDestination!.flushSync();
-      })
-    : null;
+  const flushLogsSync = () => {
+    logBatcher?.flush();
+    logDestination?.flushSync();
+  };
+  const stopFlushOnExit = logBatcher ? flushOnExit(flushLogsSync) : null;
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -184,8 +183,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('onClose', async () => {
     if (logFlushTimer) clearInterval(logFlushTimer);
     stopFlushOnExit?.();
-    logBatcher?.flush();
-    logDestination?.flushSync();
+    flushLogsSync();
     await outbox.stop();
     await audit.close();
     if (ownsDatabase) await database.close();

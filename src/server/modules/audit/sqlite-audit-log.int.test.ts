@@ -82,6 +82,20 @@ describe('the SQLite writer thread', () => {
     expect(report.rowsChecked).toBe(42);
   });
 
+  it('keeps the order rows were recorded in when a burst in one turn goes to the writer in several messages', async () => {
+    const before = await database.db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirstOrThrow();
+    // Eleven rows in one turn: sent every few rows as they are recorded, the rest at the turn's end.
+    await Promise.all(Array.from({ length: 11 }, (_, i) => log.record(entry(500 + i))));
+    const rows = await database.db
+      .selectFrom('audit_events')
+      .select('patient_id')
+      .where('seq', '>', Number(before.seq ?? 0))
+      .orderBy('seq')
+      .execute();
+    expect(rows.map((r) => r.patient_id)).toEqual(Array.from({ length: 11 }, (_, i) => `patient-${500 + i}`));
+    expect((await verifyAuditChain(database.db, key)).broken).toBeNull();
+  });
+
   it('appends a job’s own audit row in the job’s transaction, only when the job succeeds', async () => {
     const before = (await database.db.selectFrom('audit_events').select('seq').execute()).length;
     const [ok, bad] = await Promise.allSettled([

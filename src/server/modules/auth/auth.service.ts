@@ -135,7 +135,7 @@ export async function resolveSession(deps: Deps, token: string): Promise<Session
     deps.sessions.set(sessionId, row);
   }
   const now = deps.now();
-  const { lastSeenMs, expiresMs } = timesOf(row);
+  const { lastSeenMs, expiresMs, actor } = viewOf(sessionId, row);
   const idleLimit = lastSeenMs + deps.config.session.idleMinutes * 60_000;
   if (row.active !== 1 || expiresMs <= now.getTime() || idleLimit <= now.getTime()) {
     deps.sessions.forget(sessionId);
@@ -148,41 +148,40 @@ export async function resolveSession(deps: Deps, token: string): Promise<Session
     await repo.touchSession(deps.db, sessionId, at);
     deps.sessions.set(sessionId, { ...row, last_seen_at: at });
   }
-  return actorOf(sessionId, row);
-}
-
-// A remembered session row's instants, parsed once rather than on every request.
-const times = new WeakMap<SessionRow, { readonly lastSeenMs: number; readonly expiresMs: number }>();
-function timesOf(row: SessionRow): { readonly lastSeenMs: number; readonly expiresMs: number } {
-  let t = times.get(row);
-  if (!t) {
-    t = { lastSeenMs: Date.parse(row.last_seen_at), expiresMs: Date.parse(row.expires_at) };
-    times.set(row, t);
-  }
-  return t;
-}
-
-// A remembered session row yields the same actor on every request instead of a new object
-// per request (less garbage on the hot path); frozen, since requests share it.
-const actors = new WeakMap<SessionRow, SessionActor>();
-function actorOf(sessionId: string, row: SessionRow): SessionActor {
-  let actor = actors.get(row);
-  if (!actor) {
-    actor = Object.freeze({
-      sessionId,
-      userId: row.user_id,
-      role: row.role as Role,
-      organizationId: row.organization_id,
-      patientId: row.patient_id,
-      email: row.email,
-      displayName: row.display_name,
-      csrfToken: row.csrf_token,
-      organizationName: row.organization_name,
-      timeZone: row.time_zone,
-    });
-    actors.set(row, actor);
-  }
   return actor;
+}
+
+// What a remembered session row yields on every request, worked out once per row: its
+// instants parsed, and one actor, frozen since requests share it (less work and garbage on
+// the hot path).
+interface SessionView {
+  readonly lastSeenMs: number;
+  readonly expiresMs: number;
+  readonly actor: SessionActor;
+}
+const views = new WeakMap<SessionRow, SessionView>();
+function viewOf(sessionId: string, row: SessionRow): SessionView {
+  let view = views.get(row);
+  if (!view) {
+    view = {
+      lastSeenMs: Date.parse(row.last_seen_at),
+      expiresMs: Date.parse(row.expires_at),
+      actor: Object.freeze({
+        sessionId,
+        userId: row.user_id,
+        role: row.role as Role,
+        organizationId: row.organization_id,
+        patientId: row.patient_id,
+        email: row.email,
+        displayName: row.display_name,
+        csrfToken: row.csrf_token,
+        organizationName: row.organization_name,
+        timeZone: row.time_zone,
+      }),
+    };
+    views.set(row, view);
+  }
+  return view;
 }
 
 export async function logout(deps: Deps, actor: SessionActor, meta: RequestMeta): Promise<void> {
