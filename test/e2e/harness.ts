@@ -63,6 +63,16 @@ export async function apiSession(baseUrl: string, email: string): Promise<ApiSes
   return { get: (url) => call('GET', url), post: (url, body) => call('POST', url, body) };
 }
 
+/**
+ * Fails if the page scrolls sideways. Measured against the layout viewport (clientWidth):
+ * with a phone's emulation (isMobile) Chromium zooms out to fit wide content, so
+ * window.innerWidth grows with the overflow and a check against it never fails.
+ */
+export async function expectNoSidewaysScroll(page: Page, label: string): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `${label}: the page scrolls sideways by ${overflow}px`);
+}
+
 /** Wait until the page's single h1 reads `name` (string: exact; RegExp: match). */
 export async function expectHeading(page: Page, name: string | RegExp, timeout = 10_000): Promise<void> {
   const h1 = page.locator('main h1');

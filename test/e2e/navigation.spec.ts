@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkA11y, expectHeading, journey, navLinks, signIn, signOut, textOf } from './harness';
+import { checkA11y, expectHeading, expectNoSidewaysScroll, journey, navLinks, signIn, signOut, textOf } from './harness';
 
 const CLINIC = 'Demo Clinic — Los Angeles';
 const STAFF_NAV = ['Patients', 'Calendar', 'Consultations'];
@@ -111,10 +111,7 @@ journey('sign out returns to sign-in and ends the session', async ({ newPage, ba
 
 journey('phone-sized screen (390×844): menu navigation', async ({ newPage, baseUrl }) => {
   const page = await newPage({ phone: true });
-  const noSideways = async (label: string) => {
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 1, `${label}: the page scrolls sideways by ${overflow}px`);
-  };
+  const noSideways = (label: string) => expectNoSidewaysScroll(page, label);
   await page.goto(`${baseUrl}/`);
   await expectHeading(page, 'Welcome to Threshold');
   const menu = page.getByRole('button', { name: 'Menu' });
@@ -171,4 +168,98 @@ journey('sign-in throttling: the 429 message says how long to wait', async ({ ne
   assert.equal(status, 429, 'the sixth failed attempt is throttled');
   await page.locator('.error-summary').getByText(/Too many failed sign-in attempts\. Please wait \d+ (minute|second)s? before trying again\./).waitFor();
   await checkA11y(page, 'sign in throttled');
+});
+
+journey('phone-sized screen (390×844): settings pages fit, stacked table cells keep their values beside their labels, touch targets, Escape closes the menu', async ({ newPage, baseUrl }) => {
+  const page = await newPage({ phone: true });
+  const noSideways = (label: string) => expectNoSidewaysScroll(page, label);
+  /** Elements matching `selector` (visible ones) smaller than 24 × 24 CSS px, described. */
+  const smallTargets = (selector: string) =>
+    page.locator(selector).evaluateAll((els) =>
+      els
+        .map((el) => ({ el, r: el.getBoundingClientRect() }))
+        .filter(({ r }) => r.width > 0 && r.height > 0 && (r.width < 23.5 || r.height < 23.5))
+        .map(({ el, r }) => `${el.outerHTML.slice(0, 60)} ${r.width.toFixed(1)}×${r.height.toFixed(1)}`),
+    );
+
+  await signIn(page, baseUrl, 'admin@demo.clinic');
+  await expectHeading(page, 'Patients');
+
+  // The menu is a disclosure: Escape closes it from a link inside and gives focus back to the button.
+  const menu = page.getByRole('button', { name: 'Menu' });
+  await menu.click();
+  assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+  await page.getByRole('link', { name: 'Audit log' }).focus();
+  await page.keyboard.press('Escape');
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false', 'Escape closes the menu');
+  assert.equal(await page.locator('#site-nav').isVisible(), false, 'the links are folded away again');
+  assert.ok(await menu.evaluate((el) => el === document.activeElement), 'focus is back on the Menu button');
+
+  // Audit log as cards: a cell holding several things (a name and a role, a resource and its
+  // action, a badge) keeps all of them in the value column, right of the label.
+  await page.goto(`${baseUrl}/staff/audit`);
+  await expectHeading(page, 'Audit log');
+  await page.locator('table tbody tr').first().waitFor();
+  await noSideways('audit log');
+  const misplaced = await page.locator('table tbody tr').evaluateAll((rows) =>
+    rows.slice(0, 10).flatMap((row) =>
+      [...row.querySelectorAll('td[data-label]')].flatMap((td) => {
+        const cell = td.getBoundingClientRect();
+        return [...td.children]
+          .map((child) => ({ child, r: child.getBoundingClientRect() }))
+          .filter(({ r }) => r.width > 0 && (r.left < cell.left + 120 - 1 || r.width > cell.width - 120 + 1))
+          .map(({ child, r }) => `${td.getAttribute('data-label')}: "${child.textContent}" at x ${Math.round(r.left - cell.left)}, ${Math.round(r.width)}px wide`);
+      }),
+    ),
+  );
+  assert.deepEqual(misplaced, [], 'every value sits beside its label');
+  const badge = await page.locator('td[data-label="Outcome"] > *').first().boundingBox();
+  assert.ok(badge && badge.width < 150, `the outcome badge is as wide as its word, not the cell (${badge?.width}px)`);
+  assert.deepEqual(await smallTargets('td a'), [], 'links in the audit table are at least 24 px tall');
+  await checkA11y(page, 'phone audit cards');
+
+  // Settings pages with wide tables or two-column forms.
+  await page.goto(`${baseUrl}/staff/scheduling-settings`);
+  await expectHeading(page, 'Scheduling settings');
+  await page.locator('table tbody tr').first().waitFor();
+  await noSideways('scheduling settings');
+  await page.goto(`${baseUrl}/staff/directory`);
+  await expectHeading(page, 'Directory listing');
+  await page.locator('table tbody tr').first().waitFor();
+  await noSideways('directory listing');
+  await page.goto(`${baseUrl}/staff/protocol`);
+  await expectHeading(page, 'Clinic protocol');
+  await page.locator('.protocol-leaf input').first().waitFor();
+  // Every group unfolded, as an admin reviewing the whole protocol would have it.
+  await page.locator('details').evaluateAll((els) => els.forEach((el) => ((el as HTMLDetailsElement).open = true)));
+  await noSideways('clinic protocol');
+  const narrowInputs = await page.locator('input:visible').evaluateAll((els) =>
+    els
+      .filter((el) => !['checkbox', 'radio'].includes((el as HTMLInputElement).type))
+      .map((el) => ({ id: el.id, w: el.getBoundingClientRect().width }))
+      .filter(({ w }) => w < 64),
+  );
+  assert.deepEqual(narrowInputs, [], 'every field on the protocol page is wide enough to type in');
+  assert.deepEqual(await smallTargets('input[type=checkbox]:visible'), [], 'protocol checkboxes are at least 24 × 24');
+  await checkA11y(page, 'phone protocol');
+
+  // A patient's chart: the phone number and the email address are easy to tap.
+  await page.goto(`${baseUrl}/staff/patients`);
+  await page.getByRole('link', { name: 'Alexandra Rivera' }).click();
+  await expectHeading(page, 'Alexandra Rivera');
+  assert.deepEqual(await smallTargets('a[href^="tel:"], a[href^="mailto:"]'), [], 'phone and email links are at least 24 px tall');
+  await signOut(page);
+
+  // A clinician's own hours.
+  await signIn(page, baseUrl, 'therapist@demo.clinic');
+  await expectHeading(page, 'Patients');
+  await page.goto(`${baseUrl}/staff/availability`);
+  await expectHeading(page, 'Availability');
+  await page.locator('table tbody tr').first().waitFor();
+  await noSideways('availability');
+  const rowHeights = await page.locator('table').first().locator('tbody tr').evaluateAll((rows) => rows.map((r) => Math.round(r.getBoundingClientRect().height)));
+  assert.ok(Math.max(...rowHeights) <= Math.min(...rowHeights) * 1.5, `weekly-hours rows are one line each (heights ${rowHeights.join(', ')} px)`);
+  assert.deepEqual(await smallTargets('input[type=checkbox]:visible, input[type=radio]:visible'), [], 'availability checkboxes are at least 24 × 24');
+  await checkA11y(page, 'phone availability');
+  await signOut(page);
 });

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { setCsrfToken } from '../api/client';
 import { signOut, type Me } from '../api/endpoints';
@@ -96,13 +96,21 @@ export function Layout() {
   const menuOpen = menuOpenOn === location.pathname;
   useFocusOnNavigate();
   const items = navItemsFor(me);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  // Escape closes the open menu, from the button or from a link in it, and leaves focus on
+  // the button (the disclosure pattern): a keyboard user is not left inside a hidden list.
+  const closeMenuOnEscape = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !menuOpen) return;
+    setMenuOpenOn(null);
+    menuButton.current?.focus();
+  };
 
   return (
     <div className="app">
       <a className="skip-link" href="#main">
         Skip to main content
       </a>
-      <header className="site-header">
+      <header className="site-header" onKeyDown={closeMenuOnEscape}>
         <div className="site-header__inner">
           <div className="brand">
             <Link to={me ? (me.role === 'patient' ? '/portal/profile' : '/staff/patients') : '/'} className="brand__name">
@@ -124,6 +132,7 @@ export function Layout() {
             aria-expanded={menuOpen}
             aria-controls="site-nav"
             onClick={() => setMenuOpenOn(menuOpen ? null : location.pathname)}
+            ref={menuButton}
           >
             <span className="menu-toggle__icon" aria-hidden="true" />
             Menu

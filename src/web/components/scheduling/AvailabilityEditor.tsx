@@ -204,7 +204,8 @@ export function AvailabilityEditor({ kind, id }: { kind: SettingsResourceKind; i
                         r.effectiveUntil || '—'
                       )}
                     </td>
-                    <td>{r.appointmentKinds && r.appointmentKinds.length > 0 ? r.appointmentKinds.map((k) => APPOINTMENT_KIND_LABELS[k]).join(', ') : 'Any appointment'}</td>
+                    {/* One line: squeezed into a narrow column, a long list made every row several lines tall on a phone. */}
+                    <td className="nowrap">{r.appointmentKinds && r.appointmentKinds.length > 0 ? r.appointmentKinds.map((k) => APPOINTMENT_KIND_LABELS[k]).join(', ') : 'Any appointment'}</td>
                     {editable ? (
                       <td>
                         <button type="button" className="button button--danger-quiet button--small" onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))}>
