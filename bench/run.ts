@@ -254,7 +254,8 @@ async function main(): Promise<void> {
 
   console.log('\n' + renderReport(rows, baselineRow));
   console.log(
-    'req/s counts 2xx only. cpu µs/req: server process CPU (user+sys) per 2xx; loop µs/req: event-loop busy time per 2xx\n' +
+    'req/s counts 2xx only. cpu µs/req: server process CPU (user+sys) per 2xx, all threads; main µs/req: the main thread\'s\n' +
+      'share of it (the rest is the SQLite writer, GC helpers, libuv\'s pool); loop µs/req: event-loop busy time per 2xx\n' +
       '(includes synchronous SQLite fsync waits); loop busy: share of the run the server loop was busy. On a shared, loaded\n' +
       `machine req/s swings between runs; the per-request costs are steadier. Load average now: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.\n`,
   );

@@ -48,10 +48,10 @@ export function verdictOf(row: Row, baseline: LoadResult | null): { ratio: numbe
 
 export function renderReport(rows: readonly Row[], baselineRow: Row): string {
   const base = baselineRow.result;
-  const header = ['benchmark', 'db', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', '2xx', 'non-2xx', 'errors', 'cpu µs/req', 'loop µs/req', 'loop busy', 'vs baseline', 'target', 'result'];
+  const header = ['benchmark', 'db', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', '2xx', 'non-2xx', 'errors', 'cpu µs/req', 'main µs/req', 'loop µs/req', 'loop busy', 'vs baseline', 'target', 'result'];
   const body = [baselineRow, ...rows].map((row) => {
     const name = `${row.module.name} — ${row.module.title}${row.whatIf ? ` [what-if: ${row.whatIf}]` : ''}`;
-    if (!row.result) return [name, row.database, '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '', row.problem ?? 'no result'];
+    if (!row.result) return [name, row.database, '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '', row.problem ?? 'no result'];
     const r = row.result;
     const isBase = row === baselineRow;
     const { ratio, verdict } = verdictOf(row, base);
@@ -68,6 +68,7 @@ export function renderReport(rows: readonly Row[], baselineRow: Row): string {
       int(r.non2xx),
       int(r.errors),
       row.cost && r.ok2xx > 0 ? ((row.cost.cpuMs * 1000) / r.ok2xx).toFixed(0) : '—',
+      row.cost?.mainThreadCpuMs != null && r.ok2xx > 0 ? ((row.cost.mainThreadCpuMs * 1000) / r.ok2xx).toFixed(0) : '—',
       row.cost && r.ok2xx > 0 ? ((row.cost.loopBusyMs * 1000) / r.ok2xx).toFixed(0) : '—',
       row.cost ? `${(row.cost.loopUtilization * 100).toFixed(0)} %` : '—',
       isBase ? '(100 %)' : ratio === null ? '—' : `${(ratio * 100).toFixed(1)} %`,
@@ -75,5 +76,5 @@ export function renderReport(rows: readonly Row[], baselineRow: Row): string {
       isBase ? '' : shown,
     ];
   });
-  return table(header, body, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+  return table(header, body, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]));
 }

@@ -13,6 +13,8 @@ type FromServer =
 /** What the measured run cost the server process. */
 export interface ServerCost {
   readonly cpuMs: number;
+  /** The main thread's share of cpuMs (null without Linux /proc). */
+  readonly mainThreadCpuMs: number | null;
   readonly loopBusyMs: number;
   readonly loopUtilization: number;
 }
