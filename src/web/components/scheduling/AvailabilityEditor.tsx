@@ -204,7 +204,7 @@ export function AvailabilityEditor({ kind, id }: { kind: SettingsResourceKind; i
                         r.effectiveUntil || '—'
                       )}
                     </td>
-                    {/* One line: squeezed into a narrow column, a long list made every row several lines tall on a phone. */}
+                    {/* One line: squeezed into a narrow column on a phone, a long list made its row several lines tall. */}
                     <td className="nowrap">{r.appointmentKinds && r.appointmentKinds.length > 0 ? r.appointmentKinds.map((k) => APPOINTMENT_KIND_LABELS[k]).join(', ') : 'Any appointment'}</td>
                     {editable ? (
                       <td>
