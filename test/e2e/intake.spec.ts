@@ -30,8 +30,35 @@ journey('intake: patient answers PHQ-9 on a phone, resumes after reload, sees cr
   assert.equal(await item(3).getByLabel('More than half the days').isChecked(), true, 'answer to item 3 survived the reload');
 
   for (const n of [5, 6, 7, 8]) await item(n).getByLabel('Not at all').check();
-  await item(9).getByLabel('Several days').check();
   const crisis = page.getByRole('alert').filter({ hasText: '988' });
+
+  // A keyboard or screen-reader user moves through item 9's options with the arrow keys, which
+  // selects each in turn, and comes back to "Not at all": what they passed over is not saved,
+  // so no safety alert is raised and no crisis panel says the care team was told.
+  const savedItem9: unknown[] = [];
+  const recordItem9 = (request: { method(): string; url(): string; postDataJSON(): unknown }) => {
+    if (request.method() !== 'POST' || !request.url().endsWith('/responses')) return;
+    const body = request.postDataJSON() as { answers?: Record<string, unknown> };
+    if (body.answers && 'phq9_9' in body.answers) savedItem9.push(body.answers.phq9_9);
+  };
+  page.on('request', recordItem9);
+  const notAtAll = item(9).getByLabel('Not at all');
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/responses') && r.request().method() === 'POST'), notAtAll.check()]);
+  await notAtAll.focus();
+  for (const key of ['ArrowDown', 'ArrowDown', 'ArrowUp', 'ArrowUp']) await page.keyboard.press(key);
+  assert.equal(await notAtAll.isChecked(), true, 'the arrow keys came back to "Not at all"');
+  // Leaving the question saves where the user rested.
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/responses') && r.request().method() === 'POST'), page.keyboard.press('Tab')]);
+  page.off('request', recordItem9);
+  assert.deepEqual(savedItem9, [0, 0], 'only the answer chosen, and the one rested on, were saved for item 9');
+  assert.equal(await crisis.count(), 0, 'no crisis panel for an answer only passed over');
+
+  // Resting on an answer reached with the arrow keys saves it, without leaving the question.
+  await notAtAll.focus();
+  const restedOn = page.waitForResponse((r) => r.url().endsWith('/responses') && r.request().method() === 'POST');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await item(9).getByLabel('Several days').isChecked(), true);
+  await restedOn;
   await crisis.waitFor();
   const crisisText = await crisis.innerText();
   assert.match(crisisText, /988 Suicide & Crisis Lifeline/);

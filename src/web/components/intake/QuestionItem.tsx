@@ -1,11 +1,39 @@
+import { useRef } from 'react';
 import type { Questionnaire } from '../../api/intake';
 import './intake.css';
 
 type Item = Questionnaire['groups'][number]['items'][number];
 type Value = string | number | (string | number)[] | null | undefined;
 
-/** One question, rendered accessibly: radio group / checkbox group in a fieldset, or a labelled input. */
-export function QuestionItem({ item, value, onChange, error, idPrefix }: { item: Item; value: Value; onChange: (v: Value) => void; error?: string | undefined; idPrefix: string }) {
+/**
+ * How a choice was made. A radio group moves its selection with each arrow key, so a keyboard
+ * or screen-reader user passing from "Not at all" to "Nearly every day" selects every option on
+ * the way: those selections are 'passing' until the user stops or leaves the question.
+ */
+export type ChoiceGesture = 'direct' | 'passing';
+
+const ARROW_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight']);
+
+/**
+ * One question, rendered accessibly: radio group / checkbox group in a fieldset, or a labelled
+ * input. `onLeave` is called when focus leaves a choice question.
+ */
+export function QuestionItem({
+  item,
+  value,
+  onChange,
+  onLeave,
+  error,
+  idPrefix,
+}: {
+  item: Item;
+  value: Value;
+  onChange: (v: Value, gesture: ChoiceGesture) => void;
+  onLeave?: () => void;
+  error?: string | undefined;
+  idPrefix: string;
+}) {
+  const arrowKeyDown = useRef(false);
   const id = `${idPrefix}-${item.id}`;
   const errorId = `${id}-error`;
   const helpId = `${id}-help`;
@@ -27,7 +55,21 @@ export function QuestionItem({ item, value, onChange, error, idPrefix }: { item:
     const multi = item.kind === 'multi-choice';
     const chosen = multi ? (Array.isArray(value) ? value : []) : value;
     return (
-      <fieldset className={`q-item${error ? ' field--error' : ''}`} id={id} aria-describedby={describedBy} tabIndex={-1}>
+      <fieldset
+        className={`q-item${error ? ' field--error' : ''}`}
+        id={id}
+        aria-describedby={describedBy}
+        tabIndex={-1}
+        onKeyDown={(e) => {
+          arrowKeyDown.current = ARROW_KEYS.has(e.key);
+        }}
+        onPointerDown={() => {
+          arrowKeyDown.current = false;
+        }}
+        onBlur={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget)) onLeave?.();
+        }}
+      >
         <legend>
           {item.text}
           {!required ? <span className="muted"> (optional)</span> : null}
@@ -46,9 +88,11 @@ export function QuestionItem({ item, value, onChange, error, idPrefix }: { item:
                   name={id}
                   checked={checked}
                   onChange={(e) => {
-                    if (!multi) return onChange(o.value);
+                    const gesture: ChoiceGesture = arrowKeyDown.current ? 'passing' : 'direct';
+                    arrowKeyDown.current = false;
+                    if (!multi) return onChange(o.value, gesture);
                     const current = chosen as (string | number)[];
-                    onChange(e.target.checked ? [...current, o.value] : current.filter((v) => v !== o.value));
+                    onChange(e.target.checked ? [...current, o.value] : current.filter((v) => v !== o.value), 'direct');
                   }}
                 />
                 <span>{o.label}</span>
@@ -81,7 +125,7 @@ export function QuestionItem({ item, value, onChange, error, idPrefix }: { item:
           max={item.max}
           step={item.integer ? 1 : 'any'}
           value={typeof value === 'number' ? value : ''}
-          onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}
+          onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value), 'direct')}
           aria-describedby={describedBy}
           aria-invalid={error ? true : undefined}
           aria-required={required || undefined}
@@ -93,7 +137,7 @@ export function QuestionItem({ item, value, onChange, error, idPrefix }: { item:
           rows={3}
           maxLength={item.maxLength}
           value={typeof value === 'string' ? value : ''}
-          onChange={(e) => onChange(e.target.value)}
+          onChange={(e) => onChange(e.target.value, 'direct')}
           aria-describedby={describedBy}
           aria-invalid={error ? true : undefined}
           aria-required={required || undefined}

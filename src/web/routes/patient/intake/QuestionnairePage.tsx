@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../../api/client';
 import { listQuestionnaires, listResponses, submitResponse, type Answers, type Questionnaire, type SubmitResponseResult } from '../../../api/intake';
 import { useMe } from '../../../api/session';
 import { StatusMessage } from '../../../components/forms';
 import { CrisisPanel } from '../../../components/intake/CrisisPanel';
-import { answerText, isAnswered, isVisible, QuestionItem } from '../../../components/intake/QuestionItem';
+import { answerText, isAnswered, isVisible, QuestionItem, type ChoiceGesture } from '../../../components/intake/QuestionItem';
 import { ErrorNotice, Loading, Page } from '../../../components/Page';
 
 /** The patient answers one questionnaire, one question group per screen, saved as they go. */
@@ -32,6 +32,19 @@ export function QuestionnairePage() {
 }
 
 type Step = number | 'review' | 'done';
+
+/** How long a selection made with the arrow keys must rest before it is saved. */
+const PASSING_SETTLE_MS = 1500;
+
+type Passing = Map<string, { value: Answers[string]; timer: ReturnType<typeof setTimeout> }>;
+
+/** Removes an item's unsaved passing selection (and its timer); returns it, if there was one. */
+function takePassing(passing: Passing, itemId: string) {
+  const pending = passing.get(itemId);
+  if (pending) clearTimeout(pending.timer);
+  passing.delete(itemId);
+  return pending;
+}
 
 function firstIncompleteStep(q: Questionnaire, answers: Answers): Step {
   if (Object.keys(answers).length === 0) return 0;
@@ -71,14 +84,40 @@ function Runner({ q, patientId, initialAnswers, initialResponseId }: { q: Questi
   }, [step]);
 
   const total = q.groups.length;
-  const change = (itemId: string, value: Answers[string] | undefined, kind: string) => {
+  const { mutate } = save; // stable across renders
+  const saveAnswer = useCallback(
+    (itemId: string, value: Answers[string]) => mutate({ answers: { [itemId]: value }, complete: false }, { onSuccess: () => setSaved('Answer saved.') }),
+    [mutate],
+  );
+  // Selections made in passing with the arrow keys, saved once the user rests on one
+  // (PASSING_SETTLE_MS) or leaves the question: saving each would raise a safety alert for
+  // an item-9 answer the patient only moved across.
+  const passing = useRef<Passing>(new Map());
+  const settle = useCallback(
+    (itemId: string) => {
+      const pending = takePassing(passing.current, itemId);
+      if (pending) saveAnswer(itemId, pending.value);
+    },
+    [saveAnswer],
+  );
+  // Leaving the page (another page of the app, or signing out) saves what was settled on.
+  useEffect(() => {
+    const pending = passing.current;
+    return () => [...pending.keys()].forEach(settle);
+  }, [settle]);
+
+  const change = (itemId: string, value: Answers[string] | undefined, kind: string, gesture: ChoiceGesture) => {
     const next = { ...answers, [itemId]: value ?? null };
     setAnswers(next);
     setErrors((e) => ({ ...e, [itemId]: '' }));
+    if (kind !== 'choice' && kind !== 'multi-choice') return;
+    takePassing(passing.current, itemId);
     // Choices are saved the moment they are made (and a critical answer reaches the care team at once).
-    if (kind === 'choice' || kind === 'multi-choice') {
-      save.mutate({ answers: { [itemId]: value ?? null }, complete: false }, { onSuccess: () => setSaved('Answer saved.') });
+    if (gesture === 'direct') {
+      saveAnswer(itemId, value ?? null);
+      return;
     }
+    passing.current.set(itemId, { value: value ?? null, timer: setTimeout(() => settle(itemId), PASSING_SETTLE_MS) });
   };
 
   const saveGroup = async (groupIndex: number): Promise<boolean> => {
@@ -92,6 +131,8 @@ function Runner({ q, patientId, initialAnswers, initialResponseId }: { q: Questi
       document.getElementById(`q-${Object.keys(missing)[0]}`)?.focus();
       return false;
     }
+    // The group is saved whole below: a passing selection in it needs no save of its own.
+    for (const item of group.items) takePassing(passing.current, item.id);
     const groupAnswers = Object.fromEntries(group.items.map((i) => [i.id, answers[i.id] ?? null]));
     try {
       await save.mutateAsync({ answers: groupAnswers, complete: false });
@@ -199,7 +240,7 @@ function Runner({ q, patientId, initialAnswers, initialResponseId }: { q: Questi
         {group.items
           .filter((i) => isVisible(q, i.id, answers))
           .map((item) => (
-            <QuestionItem key={item.id} idPrefix="q" item={item} value={answers[item.id]} error={errors[item.id] || undefined} onChange={(v) => change(item.id, v ?? null, item.kind)} />
+            <QuestionItem key={item.id} idPrefix="q" item={item} value={answers[item.id]} error={errors[item.id] || undefined} onChange={(v, gesture) => change(item.id, v ?? null, item.kind, gesture)} onLeave={() => settle(item.id)} />
           ))}
         {/* Right below the questions, where the patient is looking when they answer. */}
         {crisisPanel}
