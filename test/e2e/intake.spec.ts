@@ -124,11 +124,25 @@ journey('intake: prescriber reviews Sam and records an eligibility decision (ove
 
   // A goal tied to a measure, set with the patient, shows on the chart.
   await page.getByRole('button', { name: 'Add a goal' }).click();
+  // Sent empty: every field says in plain words what it needs (no schema wording, no field keys).
+  await page.getByRole('button', { name: 'Save goal' }).click();
+  const summary = page.locator('.error-summary');
+  await summary.getByText('Describe what you want to achieve (at least 3 characters).').waitFor();
+  const summaryText = await summary.innerText();
+  assert.match(summaryText, /Choose the date you are aiming for\./);
+  assert.doesNotMatch(summaryText, /must NOT|howWeWillKnow|byWhen/, 'no validator wording or field keys');
   await page.getByLabel('What do you want to achieve?').fill('Sleep through most nights');
   await page.getByLabel('How will we know?').fill('PHQ-9 below 10 and sleep diary');
   await page.getByLabel('By when').fill('2027-06-30');
   await page.getByLabel('Tie to a questionnaire score (optional)').selectOption('phq-9');
-  await page.getByLabel('Target score (below)').fill('10');
+  // A target that is not a whole number is reported at the target field itself.
+  const targetField = page.getByLabel('Target score (below)');
+  await targetField.fill('ten');
+  await page.getByRole('button', { name: 'Save goal' }).click();
+  await summary.getByText('Give the target score as a whole number.').waitFor();
+  assert.equal(await targetField.getAttribute('aria-invalid'), 'true', 'the target field is marked invalid');
+  assert.equal(await page.getByLabel('Tie to a questionnaire score (optional)').getAttribute('aria-invalid'), null, 'the questionnaire choice is not');
+  await targetField.fill('10');
   await page.getByRole('button', { name: 'Save goal' }).click();
   await page.getByText('Goal added.').waitFor();
   await page.getByRole('button', { name: 'Chart', exact: true }).or(page.getByRole('link', { name: 'Chart', exact: true })).click();

@@ -20,6 +20,10 @@ export const FIELD_LABELS: Record<string, string> = {
   reason: 'Reason',
   from: 'From',
   to: 'To',
+  what: 'What you want to achieve',
+  howWeWillKnow: 'How we will know',
+  byWhen: 'By when',
+  target: 'Target score',
 };
 
 const PHONE_FIELDS = new Set(['phone', 'emergencyContactPhone']);
@@ -34,5 +38,9 @@ export function humanMessage(field: string | undefined, message: string): string
   if (/must be a valid email/.test(message)) return `${label} must be a valid email address, like name@example.com`;
   if (/must be a valid date/.test(message)) return `${label} must be a real date`;
   const re = new RegExp(`^${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
-  return message.replace(re, label);
+  // The schema validator's length wording ("must NOT have fewer than 3 characters"), in plain words.
+  return message
+    .replace(re, label)
+    .replace(/must NOT have fewer than (\d+) characters?/, 'must be at least $1 characters long')
+    .replace(/must NOT have more than (\d+) characters?/, 'must be at most $1 characters long');
 }

@@ -4,10 +4,11 @@ import { GOAL_KIND_LABELS, GOAL_KINDS, type GoalKind } from '../../../core/goals
 import { ApiError } from '../../api/client';
 import { createGoal, listGoals, updateGoal, type Goal } from '../../api/intake';
 import { ErrorSummary, formErrorsFrom, NO_ERRORS, SelectField, StatusMessage, TextArea, TextField, type FormErrors } from '../forms';
+import { checkNewGoal } from '../../lib/goal-form';
 import { Badge, ErrorNotice, Loading } from '../Page';
 import './intake.css';
 
-const FIELDS = ['kind', 'what', 'howWeWillKnow', 'byWhen', 'measure'];
+const FIELDS = ['kind', 'what', 'howWeWillKnow', 'byWhen', 'measure', 'target'];
 
 /** Goals on the chart and in the portal: list, progress against a measure target, add, mark achieved. */
 export function GoalsPanel({ patientId, headingLevel = 2 }: { patientId: string; headingLevel?: 2 | 3 }) {
@@ -86,7 +87,7 @@ function NewGoalForm({ patientId, onDone }: { patientId: string; onDone: (msg: s
         what,
         howWeWillKnow: how,
         byWhen,
-        ...(measure ? { measure: { instrument: measure, comparator: 'below' as const, target: Number(target) } } : {}),
+        ...(measure ? { measure: { instrument: measure, comparator: 'below' as const, target: Number(target.trim()) } } : {}),
       }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['goals', patientId] });
@@ -100,7 +101,8 @@ function NewGoalForm({ patientId, onDone }: { patientId: string; onDone: (msg: s
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (measure && !/^\d+$/.test(target)) return setErrors({ fields: { measure: 'Give the target score as a whole number.' } });
+        const found = checkNewGoal({ what, how, byWhen, measure, target });
+        if (Object.keys(found).length > 0) return setErrors({ fields: found });
         create.mutate();
       }}
     >
@@ -123,10 +125,15 @@ function NewGoalForm({ patientId, onDone }: { patientId: string; onDone: (msg: s
           { value: 'pcl-5', label: 'PCL-5 (PTSD) below…' },
         ]}
       />
-      {measure ? <TextField form={form} name="target" label="Target score (below)" value={target} onChange={setTarget} inputMode="numeric" width="short" /> : null}
-      <button type="submit" className="button button--primary" disabled={create.isPending}>
-        Save goal
-      </button>
+      {measure ? <TextField form={form} name="target" label="Target score (below)" value={target} onChange={setTarget} inputMode="numeric" width="short" error={errors.fields.target} /> : null}
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={create.isPending}>
+          Save goal
+        </button>
+        <button type="button" className="button button--secondary" onClick={() => onDone('')}>
+          Cancel
+        </button>
+      </div>
       {create.error && !(create.error instanceof ApiError) ? <ErrorNotice error={create.error} /> : null}
     </form>
   );
