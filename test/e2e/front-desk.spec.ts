@@ -47,6 +47,14 @@ journey('front desk: registers a new patient and sees demographics only', async 
   await page.locator('#edit-patient-emergencyContactPhone').fill('x');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.locator('#edit-patient-emergencyContactPhone-error').waitFor();
+  // Focus moves to the error summary (the Save button was disabled while the request ran):
+  // a keyboard user is not left with focus nowhere, and the summary is on screen.
+  await page.waitForFunction(() => document.activeElement?.classList.contains('error-summary') === true);
+  const inView = await page.locator('.error-summary').evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.top < window.innerHeight;
+  });
+  assert.ok(inView, 'the focused error summary is scrolled into view');
   await page.locator('#edit-patient-emergencyContactPhone').fill('+1 213 555 0179');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expectHeading(page, 'Quinn Harper');

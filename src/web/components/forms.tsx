@@ -1,4 +1,4 @@
-import { useId, type ChangeEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ChangeEvent, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { FIELD_LABELS, humanMessage } from '../lib/fields';
 
@@ -32,16 +32,23 @@ export function formErrorsFrom(error: unknown, knownFields: readonly string[]): 
 export const fieldId = (form: string, field: string) => `${form}-${field}`;
 
 /**
- * Errors announced politely as they appear, with links to each field. The live region
- * is always in the page so screen readers hear the summary when it fills.
+ * Errors announced as they appear, with links to each field. The live region is always in
+ * the page so screen readers hear the summary when it fills. Each new set of errors also
+ * takes focus (and so scrolls into view): on a phone the summary is often far above the
+ * button that was pressed, and the button may be disabled while the request runs, which
+ * would otherwise leave focus nowhere.
  */
 export function ErrorSummary({ errors, form }: { errors: FormErrors; form: string }) {
   const entries = Object.entries(errors.fields);
   const any = hasErrors(errors);
+  const summary = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (any) summary.current?.focus();
+  }, [any, errors]);
   return (
     <div aria-live="assertive" aria-atomic="true" className="error-summary-region">
       {any ? (
-        <div className="error-summary" role="group" aria-labelledby={`${form}-error-title`}>
+        <div className="error-summary" role="group" aria-labelledby={`${form}-error-title`} tabIndex={-1} ref={summary}>
           <h2 id={`${form}-error-title`} className="error-summary__title">
             {entries.length > 0 ? 'Please check the form' : 'That did not work'}
           </h2>
