@@ -72,6 +72,9 @@ journey('intake: patient answers PHQ-9 on a phone, resumes after reload, sees cr
   await checkA11y(page, 'PHQ-9 review (phone)');
   await page.getByRole('button', { name: 'Send my answers' }).click();
   await expectHeading(page, 'Patient Health Questionnaire (PHQ-9): submitted');
+  // The pressed button is gone: focus is on the new heading, not lost to the page body.
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+  await page.getByRole('status').filter({ hasText: 'Your answers were sent to your care team.' }).waitFor();
   assert.ok((await textOf(page, 'main')).includes('988'), 'crisis resources stay on screen after submitting');
   await checkA11y(page, 'PHQ-9 submitted (phone)');
 
@@ -84,7 +87,13 @@ journey('intake: patient answers PHQ-9 on a phone, resumes after reload, sees cr
   const card = staff.locator('article').filter({ hasText: 'Alex Rivera' }).filter({ hasText: 'Several days' }).first();
   await card.waitFor();
   await checkA11y(staff, 'safety alerts');
-  await card.getByLabel(/Follow-up taken/).fill('Phoned Alex; reviewed safety plan, no intent or plan. Extra session booked.');
+  // Acknowledging without a follow-up: the message is at the field, and focus goes there.
+  const followUp = card.getByLabel(/Follow-up taken/);
+  await card.getByRole('button', { name: /Acknowledge alert/ }).click();
+  await card.getByText('Describe the follow-up taken (at least 10 characters).').waitFor();
+  await staff.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+  assert.equal(await followUp.evaluate((el) => el === document.activeElement), true, 'focus is on the follow-up field');
+  await followUp.fill('Phoned Alex; reviewed safety plan, no intent or plan. Extra session booked.');
   await card.getByRole('button', { name: /Acknowledge alert/ }).click();
   await staff.getByText(/Alert for Alex Rivera.*acknowledged/).waitFor();
   await staff.getByLabel('Show').selectOption('acknowledged');

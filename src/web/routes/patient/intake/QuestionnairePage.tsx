@@ -81,6 +81,9 @@ function Runner({ q, patientId, initialAnswers, initialResponseId }: { q: Questi
 
   useEffect(() => {
     if (typeof step === 'number' || step === 'review') headingRef.current?.focus();
+    // Sent: the button pressed is gone, so focus goes to the new page's heading, as after a
+    // navigation; the thank-you notice below it is a status that is announced too.
+    if (step === 'done') document.querySelector<HTMLElement>('main h1')?.focus();
   }, [step]);
 
   const total = q.groups.length;
@@ -149,7 +152,9 @@ function Runner({ q, patientId, initialAnswers, initialResponseId }: { q: Questi
     return (
       <Page title={`${q.title}: submitted`}>
         {crisisPanel}
-        <p className="notice notice--success">Thank you. Your answers were sent to your care team.</p>
+        <p className="notice notice--success" role="status">
+          Thank you. Your answers were sent to your care team.
+        </p>
         <p>
           <Link to="/portal/intake">Back to intake</Link>
         </p>

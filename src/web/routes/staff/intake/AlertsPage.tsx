@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { ApiError } from '../../../api/client';
 import { acknowledgeAlert, listAlerts, type SafetyAlert } from '../../../api/intake';
 import { useMe } from '../../../api/session';
-import { SelectField, StatusMessage, TextArea } from '../../../components/forms';
+import { fieldId, SelectField, StatusMessage, TextArea } from '../../../components/forms';
 import '../../../components/intake/intake.css';
 import { Badge, ErrorNotice, Loading, Page } from '../../../components/Page';
 import { formatInstant } from '../../../lib/format';
@@ -86,7 +86,13 @@ function AlertCard({ alert, zone, canAcknowledge, onDone, linkToChart }: { alert
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              if (followUp.trim().length < 10) return setError('Describe the follow-up taken (at least 10 characters).');
+              if (followUp.trim().length < 10) {
+                setError('Describe the follow-up taken (at least 10 characters).');
+                // To the field, whose description now includes the message: it is read out, and
+                // on a phone the field (not the button the message pushed down) is on screen.
+                setTimeout(() => document.getElementById(fieldId(form, 'followUp'))?.focus(), 0);
+                return;
+              }
               setError(undefined);
               ack.mutate();
             }}
