@@ -133,6 +133,11 @@ journey('intake: prescriber reviews Sam and records an eligibility decision (ove
 
   // A goal tied to a measure, set with the patient, shows on the chart.
   await page.getByRole('button', { name: 'Add a goal' }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'new-goal-kind');
+  // Cancel closes the form and gives focus back to "Add a goal".
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Add a goal');
+  await page.getByRole('button', { name: 'Add a goal' }).click();
   // Sent empty: every field says in plain words what it needs (no schema wording, no field keys).
   await page.getByRole('button', { name: 'Save goal' }).click();
   const summary = page.locator('.error-summary');

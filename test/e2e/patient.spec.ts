@@ -12,6 +12,13 @@ journey('patient: views My profile and changes their phone', async ({ newPage, b
   }
   await checkA11y(page, 'patient profile');
 
+  // Opening and closing the form moves focus with it (the button pressed disappears each time).
+  const focusedText = () => page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim() ?? ''}`);
+  await page.getByRole('button', { name: 'Edit my details' }).click();
+  await page.locator('#my-profile-phone').waitFor();
+  assert.equal(await focusedText(), 'H2 Edit my details', 'focus is on the form heading');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.waitForFunction(() => document.activeElement?.tagName === 'BUTTON' && document.activeElement.textContent?.trim() === 'Edit my details');
   await page.getByRole('button', { name: 'Edit my details' }).click();
   await page.locator('#my-profile-phone').waitFor();
   assert.equal(await page.locator('#my-profile-legalGivenName').count(), 0, 'legal name is not editable by the patient');
@@ -27,6 +34,7 @@ journey('patient: views My profile and changes their phone', async ({ newPage, b
   await page.getByRole('button', { name: 'Save my details' }).click();
   await page.getByText('Your details are saved.').waitFor();
   assert.ok((await textOf(page, 'main')).includes('+1 213 555 0199'));
+  assert.equal(await focusedText(), 'BUTTON Edit my details', 'after saving, focus is back on the Edit button');
 
   // It was stored: a fresh load shows it.
   await page.reload();

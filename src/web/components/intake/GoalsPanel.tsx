@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { GOAL_KIND_LABELS, GOAL_KINDS, type GoalKind } from '../../../core/goals/goal-progress';
 import { ApiError } from '../../api/client';
 import { createGoal, listGoals, updateGoal, type Goal } from '../../api/intake';
-import { ErrorSummary, formErrorsFrom, NO_ERRORS, SelectField, StatusMessage, TextArea, TextField, type FormErrors } from '../forms';
+import { ErrorSummary, fieldId, formErrorsFrom, NO_ERRORS, SelectField, StatusMessage, TextArea, TextField, type FormErrors } from '../forms';
 import { checkNewGoal } from '../../lib/goal-form';
 import { Badge, ErrorNotice, Loading } from '../Page';
 import './intake.css';
@@ -17,6 +17,14 @@ export function GoalsPanel({ patientId, headingLevel = 2 }: { patientId: string;
   const [adding, setAdding] = useState(false);
   const [status, setStatus] = useState('');
   const H = headingLevel === 2 ? 'h2' : 'h3';
+  // "Add a goal" disappears while the form is open: when the form closes (saved or
+  // cancelled), focus returns to the button. The form puts focus on its first field.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const wasAdding = useRef(false);
+  useEffect(() => {
+    if (wasAdding.current && !adding) addButton.current?.focus();
+    wasAdding.current = adding;
+  }, [adding]);
   const update = useMutation({
     mutationFn: (v: { goal: Goal; status: Goal['status'] }) => updateGoal(patientId, v.goal.id, { status: v.status }),
     onSuccess: async (g) => {
@@ -63,7 +71,7 @@ export function GoalsPanel({ patientId, headingLevel = 2 }: { patientId: string;
           }}
         />
       ) : (
-        <button type="button" className="button button--secondary" onClick={() => setAdding(true)}>
+        <button type="button" className="button button--secondary" onClick={() => setAdding(true)} ref={addButton}>
           Add a goal
         </button>
       )}
@@ -96,6 +104,9 @@ function NewGoalForm({ patientId, onDone }: { patientId: string; onDone: (msg: s
     onError: (e) => setErrors(formErrorsFrom(e, FIELDS)),
   });
   const form = 'new-goal';
+  useEffect(() => {
+    document.getElementById(fieldId(form, 'kind'))?.focus();
+  }, []);
   return (
     <form
       noValidate

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { PATIENT_SELF_EDITABLE } from '../../../core/schemas/patient.schema';
 import { getPatient, updatePatient, type Me } from '../../api/endpoints';
 import { useMe } from '../../api/session';
@@ -48,6 +48,16 @@ function MyProfile({ me, patientId }: { me: Me; patientId: string }) {
     },
     onError: (error) => setErrors(formErrorsFrom(error, PATIENT_FORM_FIELDS)),
   });
+  // The button pressed to open or close the form disappears with it: focus moves to the
+  // form's heading when it opens and back to "Edit my details" when it closes.
+  const editHeading = useRef<HTMLHeadingElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+  useEffect(() => {
+    if (editing === wasEditing.current) return;
+    wasEditing.current = editing;
+    (editing ? editHeading.current : editButton.current)?.focus();
+  }, [editing]);
 
   if (query.isPending) {
     return (
@@ -95,7 +105,9 @@ function MyProfile({ me, patientId }: { me: Me; patientId: string }) {
       <StatusMessage>{saved}</StatusMessage>
       {editing && values ? (
         <section className="card" aria-labelledby="edit-heading">
-          <h2 id="edit-heading">Edit my details</h2>
+          <h2 id="edit-heading" tabIndex={-1} ref={editHeading}>
+            Edit my details
+          </h2>
           <p className="muted">
             To change your legal name or date of birth, please ask the clinic — they may need to see identification.
           </p>
@@ -120,7 +132,7 @@ function MyProfile({ me, patientId }: { me: Me; patientId: string }) {
       ) : (
         <>
           <p>
-            <button type="button" className="button button--secondary" onClick={startEditing}>
+            <button type="button" className="button button--secondary" onClick={startEditing} ref={editButton}>
               Edit my details
             </button>
           </p>
