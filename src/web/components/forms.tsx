@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ChangeEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ChangeEvent, type ReactNode, type RefObject } from 'react';
 import { ApiError } from '../api/client';
 import { FIELD_LABELS, humanMessage } from '../lib/fields';
 
@@ -258,4 +258,19 @@ export function StatusMessage({ children }: { children: ReactNode }) {
 
 export function useFormId(prefix: string): string {
   return `${prefix}${useId().replace(/[^a-zA-Z0-9]/g, '')}`;
+}
+
+/**
+ * For a form that opens in place of the button that opens it (and closes in place of the
+ * buttons that close it): the element pressed disappears each time, so focus moves to
+ * `whenOpened` as the form opens (null: the form places focus itself) and back to
+ * `whenClosed` as it closes. Nothing moves on the first render.
+ */
+export function useFocusOnToggle(open: boolean, whenOpened: RefObject<HTMLElement | null> | null, whenClosed: RefObject<HTMLElement | null>): void {
+  const wasOpen = useRef(open);
+  useEffect(() => {
+    if (open === wasOpen.current) return;
+    wasOpen.current = open;
+    (open ? whenOpened : whenClosed)?.current?.focus();
+  }, [open, whenOpened, whenClosed]);
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { humanMessage } from './fields';
 import { checkNewGoal } from './goal-form';
 
 const complete = { what: 'Sleep through most nights', how: 'PHQ-9 below 10', byWhen: '2027-06-30', measure: '', target: '' };
@@ -22,13 +21,5 @@ describe('checkNewGoal', () => {
     for (const target of ['', 'ten', '9.5', '-1']) {
       expect(checkNewGoal({ ...complete, measure: 'gad-7', target })).toEqual({ target: 'Give the target score as a whole number.' });
     }
-  });
-});
-
-describe('humanMessage', () => {
-  it('says the schema validator\'s length limits in plain words, with the field\'s label', () => {
-    expect(humanMessage('what', 'what must NOT have fewer than 3 characters')).toBe('What you want to achieve must be at least 3 characters long');
-    expect(humanMessage('reason', 'reason must NOT have more than 500 characters')).toBe('Reason must be at most 500 characters long');
-    expect(humanMessage('byWhen', 'byWhen must be a valid date')).toBe('By when must be a real date');
   });
 });

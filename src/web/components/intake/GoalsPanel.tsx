@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { GOAL_KIND_LABELS, GOAL_KINDS, type GoalKind } from '../../../core/goals/goal-progress';
 import { ApiError } from '../../api/client';
 import { createGoal, listGoals, updateGoal, type Goal } from '../../api/intake';
-import { ErrorSummary, fieldId, formErrorsFrom, NO_ERRORS, SelectField, StatusMessage, TextArea, TextField, type FormErrors } from '../forms';
+import { ErrorSummary, fieldId, formErrorsFrom, NO_ERRORS, SelectField, StatusMessage, TextArea, TextField, useFocusOnToggle, type FormErrors } from '../forms';
 import { checkNewGoal } from '../../lib/goal-form';
 import { Badge, ErrorNotice, Loading } from '../Page';
 import './intake.css';
@@ -20,11 +20,7 @@ export function GoalsPanel({ patientId, headingLevel = 2 }: { patientId: string;
   // "Add a goal" disappears while the form is open: when the form closes (saved or
   // cancelled), focus returns to the button. The form puts focus on its first field.
   const addButton = useRef<HTMLButtonElement>(null);
-  const wasAdding = useRef(false);
-  useEffect(() => {
-    if (wasAdding.current && !adding) addButton.current?.focus();
-    wasAdding.current = adding;
-  }, [adding]);
+  useFocusOnToggle(adding, null, addButton);
   const update = useMutation({
     mutationFn: (v: { goal: Goal; status: Goal['status'] }) => updateGoal(patientId, v.goal.id, { status: v.status }),
     onSuccess: async (g) => {

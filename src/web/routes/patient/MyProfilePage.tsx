@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { PATIENT_SELF_EDITABLE } from '../../../core/schemas/patient.schema';
 import { getPatient, updatePatient, type Me } from '../../api/endpoints';
 import { useMe } from '../../api/session';
-import { formErrorsFrom, StatusMessage, type FormErrors } from '../../components/forms';
+import { formErrorsFrom, StatusMessage, useFocusOnToggle, type FormErrors } from '../../components/forms';
 import { ErrorNotice, Loading, Page } from '../../components/Page';
 import { CareTeamList, PatientDetails } from '../../components/PatientDetails';
 import {
@@ -52,12 +52,7 @@ function MyProfile({ me, patientId }: { me: Me; patientId: string }) {
   // form's heading when it opens and back to "Edit my details" when it closes.
   const editHeading = useRef<HTMLHeadingElement>(null);
   const editButton = useRef<HTMLButtonElement>(null);
-  const wasEditing = useRef(false);
-  useEffect(() => {
-    if (editing === wasEditing.current) return;
-    wasEditing.current = editing;
-    (editing ? editHeading.current : editButton.current)?.focus();
-  }, [editing]);
+  useFocusOnToggle(editing, editHeading, editButton);
 
   if (query.isPending) {
     return (
