@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { checkA11y, expectHeading, journey, signIn, textOf } from './harness';
+import type { Locator } from 'playwright-core';
+import { checkA11y, expectHeading, expectNoSidewaysScroll, journey, signIn, textOf } from './harness';
 
 journey('front desk: registers a new patient and sees demographics only', async ({ newPage, baseUrl }) => {
   const page = await newPage();
@@ -66,4 +67,79 @@ journey('front desk: registers a new patient and sees demographics only', async 
   await page.getByLabel('Date of birth').fill('1992-03-08');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByText('1 patient matches your search.').waitFor();
+});
+
+/** Whether a select's chosen option's text fits inside the select (a phone cuts it off otherwise). */
+function shownWhole(select: Locator): Promise<boolean> {
+  return select.evaluate((el) => {
+    const s = el as HTMLSelectElement;
+    const style = getComputedStyle(s);
+    const probe = document.createElement('span');
+    probe.style.cssText = `position:absolute;visibility:hidden;white-space:nowrap;font:${style.font}`;
+    probe.textContent = s.selectedOptions[0]?.text ?? '';
+    document.body.append(probe);
+    const needed = probe.getBoundingClientRect().width;
+    probe.remove();
+    // The text has the select's width less its padding and the drop-down arrow (~20 px).
+    return needed <= s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+  });
+}
+
+journey('front desk: books an appointment from the calendar on a phone (patient found by name, room and open time chosen)', async ({ newPage, baseUrl, apiAs }) => {
+  // An integration session (a clinician and a room) with the form's first clinician: find a
+  // day next week on which they have an open time for it, as the form will list them.
+  const desk = await apiAs('frontdesk@demo.clinic');
+  const setup = await desk.get<{ timeZone: string; appointmentTypes: { id: string; kind: string; name: string; durationMinutes: number }[]; clinicians: { id: string; role: string }[] }>('/api/scheduling/setup');
+  const type = setup.appointmentTypes.find((t) => t.kind === 'integration')!;
+  const clinician = setup.clinicians.find((c) => c.role !== 'nurse')!;
+  const from = new Date(Date.now() + 7 * 86_400_000);
+  const to = new Date(from.getTime() + 7 * 86_400_000);
+  const open = await desk.get<{ slots: { start: string }[] }>(`/api/availability?appointmentType=${type.id}&clinicianId=${clinician.id}&from=${from.toISOString()}&to=${to.toISOString()}`);
+  assert.ok(open.slots.length > 0, 'the clinician has open times next week');
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: setup.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(open.slots[0]!.start));
+
+  const page = await newPage({ phone: true });
+  await signIn(page, baseUrl, 'frontdesk@demo.clinic');
+  await expectHeading(page, 'Patients');
+  await page.goto(`${baseUrl}/staff/calendar`);
+  await expectHeading(page, 'Calendar');
+  await page.getByRole('button', { name: 'New appointment' }).click();
+  const form = page.locator('form').filter({ has: page.getByRole('heading', { name: 'New appointment' }) });
+  // Until a name is typed the patient list is empty, and the field says how to fill it.
+  const patient = form.getByLabel('Patient', { exact: true });
+  assert.equal(await patient.locator('option:checked').innerText(), 'Find the patient first');
+  assert.ok(await shownWhole(patient), 'the empty patient field says what to do without being cut off');
+  await form.getByText('Type at least two letters of the name in “Find patient” to list matches.').waitFor();
+  await expectNoSidewaysScroll(page, 'new appointment (phone)');
+  await checkA11y(page, 'new appointment (phone)');
+
+  await form.getByRole('button', { name: 'Book appointment' }).click();
+  await form.locator('.error-summary').getByText('Choose a patient').waitFor();
+  assert.equal(await patient.getAttribute('aria-invalid'), 'true', 'the patient field is marked invalid');
+
+  await form.getByLabel('Type').selectOption({ label: `${type.name} (${type.durationMinutes} min)` });
+  await form.getByLabel('Find patient (name)').fill('rivera');
+  await patient.locator('option', { hasText: 'Alexandra Rivera (1988-04-12)' }).waitFor({ state: 'attached' });
+  await patient.selectOption({ label: 'Alexandra Rivera (1988-04-12)' });
+  assert.ok(await shownWhole(patient), 'the chosen patient (name and date of birth) is not cut off on a phone');
+  const room = form.getByLabel('Room', { exact: true });
+  await room.selectOption({ index: 1 });
+  const roomName = (await room.locator('option:checked').innerText()).trim();
+  await form.getByLabel('Date', { exact: true }).fill(day);
+  const firstOpen = form.locator('.slot-days button').first();
+  await firstOpen.waitFor();
+  const time = (await firstOpen.innerText()).trim();
+  await firstOpen.click();
+  assert.equal(await firstOpen.getAttribute('aria-pressed'), 'true', 'the chosen open time is shown as chosen');
+  await form.getByRole('button', { name: 'Book appointment' }).click();
+  // Staff see the name the patient goes by.
+  await page.getByText(`Integration booked for Alex Rivera at ${time}.`).waitFor();
+
+  // The booking is on the calendar for that day, with its room.
+  await page.getByLabel('Starting').fill(day);
+  const booked = page.locator('.calendar__item').filter({ hasText: 'Alex Rivera' }).filter({ hasText: `${time}–` }).filter({ hasText: 'Integration' });
+  await booked.first().waitFor();
+  assert.match(await booked.first().innerText(), new RegExp(roomName));
+  await expectNoSidewaysScroll(page, 'calendar after booking (phone)');
+  await checkA11y(page, 'calendar after booking (phone)');
 });

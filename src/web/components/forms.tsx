@@ -177,16 +177,22 @@ export function TextArea(
 }
 
 export function SelectField(
-  props: BaseFieldProps & { value: string; onChange: (value: string) => void; options: readonly { value: string; label: string }[] },
+  props: BaseFieldProps & {
+    value: string;
+    onChange: (value: string) => void;
+    options: readonly { value: string; label: string }[];
+    /** 'full' for options that are long by nature (people's names with their birth dates). */
+    width?: 'medium' | 'full';
+  },
 ) {
-  const { value, onChange, options, ...shell } = props;
+  const { value, onChange, options, width = 'medium', ...shell } = props;
   return (
     <FieldShell {...shell}>
       {({ id, describedBy, invalid }) => (
         <select
           id={id}
           name={shell.name}
-          className="input input--medium"
+          className={`input input--${width}`}
           value={value}
           onChange={(e) => onChange(e.target.value)}
           aria-describedby={describedBy}

@@ -151,7 +151,9 @@ function NewAppointmentForm({ setup, defaultDate, onDone }: { setup: SchedulingS
         label="Patient"
         value={patientId}
         onChange={setPatientId}
-        options={[{ value: '', label: q.trim().length < 2 ? 'Type two letters of the name above' : 'Choose…' }, ...(patients.data?.items ?? []).map((p) => ({ value: p.id, label: `${p.legalGivenName} ${p.legalFamilyName} (${p.dateOfBirth})` }))]}
+        width="full"
+        hint={q.trim().length < 2 ? 'Type at least two letters of the name in “Find patient” to list matches.' : undefined}
+        options={[{ value: '', label: q.trim().length < 2 ? 'Find the patient first' : 'Choose…' }, ...(patients.data?.items ?? []).map((p) => ({ value: p.id, label: `${p.legalGivenName} ${p.legalFamilyName} (${p.dateOfBirth})` }))]}
         error={errors.fields.patientId}
       />
       <SelectField form={FORM} name="clinicianId" label="Clinician" value={clinicianId} onChange={setClinicianId} options={setup.clinicians.filter((c) => c.role !== 'nurse').map((c) => ({ value: c.id, label: c.displayName }))} error={errors.fields.clinicianId} />
