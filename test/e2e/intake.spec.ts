@@ -17,10 +17,18 @@ journey('intake: patient answers PHQ-9 on a phone, resumes after reload, sees cr
   await page.getByText('Step 1 of 2').waitFor();
 
   const item = (n: number) => page.locator(`fieldset#q-phq9_${n}`);
+  // Continuing with nothing answered: the first question takes focus and each unanswered
+  // radio group is marked invalid for assistive technology, not only in red.
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await item(1).getByText('Please answer this question.').waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'q-phq9_1');
+  assert.equal(await item(1).getByRole('radiogroup').getAttribute('aria-invalid'), 'true', 'the unanswered question is marked invalid');
+  await checkA11y(page, 'PHQ-9 unanswered (phone)');
   for (const n of [1, 2, 3, 4]) {
     await item(n).getByLabel('More than half the days').check();
     await page.getByText('Answer saved.').waitFor();
   }
+  assert.equal(await item(1).getByRole('radiogroup').getAttribute('aria-invalid'), null, 'an answered question is no longer marked invalid');
   await checkA11y(page, 'PHQ-9 first answers (phone)');
 
   // Leave and come back: the answers are kept on the server.
@@ -162,6 +170,13 @@ journey('intake: prescriber reviews Sam and records an eligibility decision (ove
   await page.getByRole('button', { name: 'Chart', exact: true }).or(page.getByRole('link', { name: 'Chart', exact: true })).click();
   await page.getByText('Sleep through most nights', { exact: true }).waitFor();
   assert.ok((await textOf(page, 'main')).includes('PHQ-9 below 10'), 'the goal and its target show on the chart');
+  // "Mark achieved" goes away with its own change: focus lands on the goal, now achieved.
+  await page.getByRole('button', { name: /^Mark achieved\s*: Sleep through most nights$/ }).click();
+  await page.getByText('Goal marked achieved.').waitFor();
+  await page.waitForFunction(() => {
+    const el = document.activeElement;
+    return el?.tagName === 'LI' && /Sleep through most nights/.test(el.textContent ?? '') && /achieved/.test(el.textContent ?? '');
+  });
   await checkA11y(page, 'chart with goals');
 });
 
@@ -240,6 +255,8 @@ journey('intake: admin imports a licensed instrument (errors name the field) and
   await expectHeading(staff, 'Patients');
   await staff.goto(`${baseUrl}/staff/patients/${jamie.id}/paper`);
   await expectHeading(staff, 'Enter a paper response');
+  const backLink = await staff.getByRole('link', { name: 'Back to the intake review' }).boundingBox();
+  assert.ok(backLink && backLink.height >= 24, `the "Back to" link is a 24 px touch target (${backLink?.height} px)`);
   for (let n = 1; n <= 9; n++) await staff.locator(`fieldset#paper-phq9_${n}`).getByLabel(n <= 4 ? 'Several days' : 'Not at all').check();
   await staff.locator(`fieldset#paper-phq9_4`).getByLabel('Not at all').check();
   await staff.getByRole('button', { name: 'Save paper response' }).click();

@@ -21,20 +21,36 @@ export function GoalsPanel({ patientId, headingLevel = 2 }: { patientId: string;
   // cancelled), focus returns to the button. The form puts focus on its first field.
   const addButton = useRef<HTMLButtonElement>(null);
   useFocusOnToggle(adding, null, addButton);
+  // "Mark achieved" disappears with the change it makes: focus moves to the goal itself,
+  // which now reads "achieved", instead of falling back to the top of the page.
+  const [marked, setMarked] = useState<string | null>(null);
+  const goalItems = useRef(new Map<string, HTMLLIElement>());
   const update = useMutation({
     mutationFn: (v: { goal: Goal; status: Goal['status'] }) => updateGoal(patientId, v.goal.id, { status: v.status }),
     onSuccess: async (g) => {
       setStatus(`Goal marked ${g.status}.`);
       await queryClient.invalidateQueries({ queryKey: ['goals', patientId] });
+      setMarked(g.id);
     },
   });
+  // Runs once per goal marked (a goal marked achieved has no button to be marked again).
+  useEffect(() => {
+    if (marked) goalItems.current.get(marked)?.focus();
+  }, [marked]);
   return (
     <div>
       <H>Goals</H>
       {q.isPending ? <Loading /> : q.isError ? <ErrorNotice error={q.error} /> : q.data.items.length === 0 ? <p className="muted">No goals yet.</p> : (
         <ul className="q-list">
           {q.data.items.map((g) => (
-            <li key={g.id}>
+            <li
+              key={g.id}
+              tabIndex={-1}
+              ref={(el) => {
+                if (el) goalItems.current.set(g.id, el);
+                else goalItems.current.delete(g.id);
+              }}
+            >
               <div>
                 <p>
                   <strong>{g.kindLabel}</strong> <Badge tone={g.status === 'achieved' ? 'success' : g.status === 'active' ? 'info' : 'neutral'}>{g.status}</Badge>
@@ -57,6 +73,7 @@ export function GoalsPanel({ patientId, headingLevel = 2 }: { patientId: string;
           ))}
         </ul>
       )}
+      {update.isError ? <ErrorNotice error={update.error} title="The goal could not be updated" /> : null}
       <StatusMessage>{status}</StatusMessage>
       {adding ? (
         <NewGoalForm

@@ -76,7 +76,13 @@ export function QuestionItem({
         </legend>
         {help}
         {errorLine}
-        <div className="q-options" role={multi ? 'group' : 'radiogroup'} aria-required={!multi && required ? true : undefined}>
+        {/* aria-invalid belongs on a radiogroup, not on a plain group: a checkbox group marks each box. */}
+        <div
+          className="q-options"
+          role={multi ? 'group' : 'radiogroup'}
+          aria-required={!multi && required ? true : undefined}
+          aria-invalid={!multi && error ? true : undefined}
+        >
           {item.options.map((o, i) => {
             const optionId = `${id}-o${i}`;
             const checked = multi ? (chosen as (string | number)[]).includes(o.value) : chosen === o.value;
@@ -87,6 +93,7 @@ export function QuestionItem({
                   type={multi ? 'checkbox' : 'radio'}
                   name={id}
                   checked={checked}
+                  aria-invalid={multi && error ? true : undefined}
                   onChange={(e) => {
                     const gesture: ChoiceGesture = arrowKeyDown.current ? 'passing' : 'direct';
                     arrowKeyDown.current = false;
