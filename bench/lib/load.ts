@@ -58,3 +58,19 @@ export async function measureLoad(
     statusCodes,
   };
 }
+
+/** Sends exactly `amount` requests over `connections` (for counts that must not depend on time). */
+export async function sendRequests(port: number, request: BenchRequest, connections: number, amount: number): Promise<{ ok2xx: number; other: number }> {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}${request.path}`,
+    method: request.method,
+    ...(request.headers ? { headers: { ...request.headers } } : {}),
+    ...(request.body !== undefined ? { body: request.body } : {}),
+    connections,
+    amount,
+    pipelining: 1,
+    // A server under valgrind answers ~50 times slower than usual.
+    timeout: 120,
+  });
+  return { ok2xx: r['2xx'], other: r.non2xx + r.errors };
+}

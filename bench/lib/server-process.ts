@@ -26,6 +26,13 @@ export interface ServerOptions {
   readonly postgresUrl: string | null;
   /** When set, the server runs under `--cpu-prof` and writes its profile here. */
   readonly profileDir: string | null;
+  /**
+   * A command the server's Node runs under, e.g. `['valgrind', '--tool=callgrind', …]`
+   * (bench/instructions.ts). The process keeps its pid and its IPC channel.
+   */
+  readonly wrapper?: readonly string[];
+  /** How long start-up may take (default 10 minutes; under valgrind, seeding alone takes several). */
+  readonly readyTimeoutMs?: number;
 }
 
 /**
@@ -36,6 +43,11 @@ export interface ServerOptions {
 export class ServerProcess {
   private waiting: { resolve: (m: FromServer) => void; reject: (e: Error) => void } | null = null;
   private exited: Promise<number | null>;
+
+  /** The server's process id (under a wrapper such as valgrind, the wrapper's, which is the same process). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
 
   private constructor(private readonly child: ChildProcess) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -59,15 +71,17 @@ export class ServerProcess {
     const profile = options.profileDir
       ? ['--cpu-prof', '--cpu-prof-dir', path.join(options.profileDir, `${options.module}-${options.database}-${Date.now()}`)]
       : [];
+    const [wrapperCommand, ...wrapperArgs] = options.wrapper ?? [];
     const child = fork(SERVE, [options.module, options.database, options.workDir, options.postgresUrl ?? ''], {
-      execArgv: ['--import', 'tsx', ...profile],
+      ...(wrapperCommand ? { execPath: wrapperCommand } : {}),
+      execArgv: [...(wrapperCommand ? [...wrapperArgs, process.execPath] : []), '--import', 'tsx', ...profile],
       // stdout (request logs) → /dev/null; stderr shown (crashes, warnings).
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       env: process.env,
     });
     const server = new ServerProcess(child);
     // Generous: some modules seed large data sets first (directory-search: 100,000 providers).
-    const ready = await server.next(600_000);
+    const ready = await server.next(options.readyTimeoutMs ?? 600_000);
     if (ready.type !== 'ready') throw new Error(`bench server sent ${ready.type} before ready`);
     return { server, port: ready.port, request: ready.request, notes: ready.notes };
   }
