@@ -175,7 +175,7 @@ journey('intake: prescriber reviews Sam and records an eligibility decision (ove
   await page.getByText('Goal marked achieved.').waitFor();
   await page.waitForFunction(() => {
     const el = document.activeElement;
-    return el?.tagName === 'LI' && /Sleep through most nights/.test(el.textContent ?? '') && /achieved/.test(el.textContent ?? '');
+    return el?.tagName === 'LI' && /Sleep through most nights/.test(el.textContent ?? '') && el.querySelector('.badge')?.textContent === 'achieved';
   });
   await checkA11y(page, 'chart with goals');
 });
