@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,14 +81,17 @@ describe.runIf(TEST_DIALECT === 'sqlite')('npm start', () => {
     const all = (await (await fetch(`${base}/api/patients?limit=200`, { headers: { cookie: s.cookie } })).json()) as { total: number };
     expect(all.total).toBe(6); // five demo patients, seeded once, plus the new one
     await stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   it('refuses to start in production without secrets, saying which', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'threshold-prod-'));
     const run = spawnSync('npx', ['tsx', 'src/server/main.ts'], {
-      env: { ...process.env, NODE_ENV: 'production', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'threshold-prod-')), APP_SECRET: '', DATA_ENCRYPTION_KEY: '' },
+      env: { ...process.env, NODE_ENV: 'production', DATA_DIR: dataDir, APP_SECRET: '', DATA_ENCRYPTION_KEY: '' },
       encoding: 'utf8',
       timeout: 30_000,
     });
+    rmSync(dataDir, { recursive: true, force: true });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('Threshold cannot start: NODE_ENV=production requires APP_SECRET and DATA_ENCRYPTION_KEY');
   });

@@ -1,10 +1,13 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'threshold-config-'));
+// Every test's data dir is made under one parent, removed when the file's tests end.
+const root = mkdtempSync(path.join(tmpdir(), 'threshold-config-'));
+const tmp = () => mkdtempSync(path.join(root, 'data-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 const key = Buffer.alloc(32, 7).toString('base64');
 
 describe('loadConfig', () => {
