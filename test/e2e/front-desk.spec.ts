@@ -132,8 +132,10 @@ journey('front desk: books an appointment from the calendar on a phone (patient 
   await firstOpen.click();
   assert.equal(await firstOpen.getAttribute('aria-pressed'), 'true', 'the chosen open time is shown as chosen');
   await form.getByRole('button', { name: 'Book appointment' }).click();
-  // Staff see the name the patient goes by.
+  // Staff see the name the patient goes by. The form (and its button) closed: focus is back
+  // on "New appointment", not lost to the page.
   await page.getByText(`Integration booked for Alex Rivera at ${time}.`).waitFor();
+  await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'New appointment');
 
   // The booking is on the calendar for that day, with its room.
   await page.getByLabel('Starting').fill(day);
@@ -142,4 +144,18 @@ journey('front desk: books an appointment from the calendar on a phone (patient 
   assert.match(await booked.first().innerText(), new RegExp(roomName));
   await expectNoSidewaysScroll(page, 'calendar after booking (phone)');
   await checkA11y(page, 'calendar after booking (phone)');
+
+  // A change closes the editor: focus returns to the appointment's "Change" button; after a
+  // cancellation (hidden from the calendar) to the page heading.
+  const change = booked.first().getByRole('button', { name: /^Change\b/ });
+  await change.click();
+  await booked.first().getByRole('button', { name: 'Mark confirmed' }).click();
+  await page.getByText('Integration saved.').waitFor();
+  await page.waitForFunction(() => document.activeElement?.id.startsWith('appt-change-') === true && /^Change/.test(document.activeElement.textContent ?? ''));
+  await change.click();
+  await booked.first().getByLabel('Reason for cancelling').fill('Patient asked to move to the following week');
+  await booked.first().getByRole('button', { name: 'Cancel appointment' }).click();
+  await page.getByText('Integration cancelled.').waitFor();
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+  assert.equal(await page.locator('.calendar__item').filter({ hasText: 'Alex Rivera' }).filter({ hasText: `${time}–` }).filter({ hasText: 'Integration' }).count(), 0, 'the cancelled appointment leaves the calendar');
 });

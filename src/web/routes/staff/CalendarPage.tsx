@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import {
   APPOINTMENT_KIND_LABELS,
@@ -16,7 +16,7 @@ import {
   type Appointment,
   type SchedulingSetup,
 } from '../../api/scheduling';
-import { ErrorSummary, formErrorsFrom, NO_ERRORS, SelectField, StatusMessage, TextField, type FormErrors } from '../../components/forms';
+import { ErrorSummary, formErrorsFrom, NO_ERRORS, SelectField, StatusMessage, TextField, useFocusOnToggle, type FormErrors } from '../../components/forms';
 import { Badge, ErrorNotice, Loading, Page } from '../../components/Page';
 import { todayIn } from '../../lib/format';
 import { addDays, dayKey, dayLabel, localToIso, timeLabel } from '../../lib/zoned';
@@ -200,6 +200,17 @@ export function CalendarPage() {
   const [creating, setCreating] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [showCancelled, setShowCancelled] = useState(false);
+  // Booking closes the form, and saving a change closes the editor: the button pressed goes
+  // with them. Focus returns to "New appointment", or to the appointment's "Change" button
+  // (the page heading if the appointment left the view, e.g. cancelled).
+  const newButton = useRef<HTMLButtonElement>(null);
+  useFocusOnToggle(creating, null, newButton);
+  const [editorClosed, setEditorClosed] = useState<{ id: string } | null>(null);
+  useEffect(() => {
+    if (!editorClosed) return;
+    const target = document.getElementById(`appt-change-${editorClosed.id}`) ?? document.querySelector<HTMLElement>('main h1');
+    target?.focus();
+  }, [editorClosed]);
   const days = view === 'day' ? [date] : Array.from({ length: 7 }, (_, i) => addDays(date, i));
   const from = localToIso(days[0]!, '00:00', zone);
   const to = localToIso(addDays(days[days.length - 1]!, 1), '00:00', zone);
@@ -219,7 +230,7 @@ export function CalendarPage() {
       actions={
         <>
           <Link to="/staff/calendar-feed">Calendar feed</Link>
-          <button type="button" className="button button--primary" onClick={() => setCreating((v) => !v)} aria-expanded={creating}>
+          <button type="button" className="button button--primary" onClick={() => setCreating((v) => !v)} aria-expanded={creating} ref={newButton}>
             {creating ? 'Close new appointment' : 'New appointment'}
           </button>
         </>
@@ -276,7 +287,13 @@ export function CalendarPage() {
                         <Badge tone={a.status === 'cancelled' ? 'neutral' : 'info'}>{APPOINTMENT_STATUS_LABELS[a.status]}</Badge>
                         {a.cancelReason ? <span className="muted"> — {a.cancelReason}</span> : null}
                         <br />
-                        <button type="button" className="button button--quiet button--small" aria-expanded={editing === a.id} onClick={() => setEditing(editing === a.id ? null : a.id)}>
+                        <button
+                          type="button"
+                          id={`appt-change-${a.id}`}
+                          className="button button--quiet button--small"
+                          aria-expanded={editing === a.id}
+                          onClick={() => setEditing(editing === a.id ? null : a.id)}
+                        >
                           {editing === a.id ? 'Close' : 'Change'}
                           <span className="visually-hidden"> {APPOINTMENT_KIND_LABELS[a.kind]} at {timeLabel(a.start, zone)}</span>
                         </button>
@@ -288,6 +305,7 @@ export function CalendarPage() {
                             onDone={(m) => {
                               setMessage(m);
                               setEditing(null);
+                              setEditorClosed({ id: a.id });
                             }}
                           />
                         ) : null}
