@@ -139,6 +139,22 @@ journey('intake: prescriber reviews Sam and records an eligibility decision (ove
   await page.getByText('Current decision: Needs more information').waitFor();
   await checkA11y(page, 'eligibility signed');
 
+  // An addendum to the signed decision: focus goes into its text, an empty one is refused in
+  // plain words, and once saved focus is back on "Add an addendum" with the addendum shown.
+  const decision = page.locator('article.decision').filter({ hasText: 'Needs more information' }).first();
+  await decision.getByRole('button', { name: 'Add an addendum' }).click();
+  const addendum = decision.getByLabel('Addendum');
+  await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+  assert.equal(await addendum.evaluate((el) => el === document.activeElement), true, 'focus is in the addendum text');
+  await decision.getByRole('button', { name: 'Save addendum' }).click();
+  await decision.locator('.error-summary').getByText('Write the addendum before saving it.').waitFor();
+  await addendum.fill('BP 128/82 measured in clinic today.');
+  await decision.getByRole('button', { name: 'Save addendum' }).click();
+  await decision.getByText(/Addendum by Dr\. Priya Natarajan, MD, .*: BP 128\/82 measured in clinic today\./).waitFor();
+  await decision.getByText('Addendum saved.').waitFor();
+  await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Add an addendum');
+  await checkA11y(page, 'eligibility addendum saved');
+
   // A goal tied to a measure, set with the patient, shows on the chart.
   await page.getByRole('button', { name: 'Add a goal' }).click();
   await page.waitForFunction(() => document.activeElement?.id === 'new-goal-kind');

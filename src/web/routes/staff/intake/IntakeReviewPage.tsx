@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ELIGIBILITY_DECISION_LABELS, ELIGIBILITY_DECISIONS, type EligibilityDecision } from '../../../../core/eligibility/eligibility-decision';
 import { addAddendum, getReview, recordEligibility, type ClinicianReview } from '../../../api/intake';
 import { useMe } from '../../../api/session';
-import { ErrorSummary, formErrorsFrom, NO_ERRORS, SelectField, StatusMessage, TextArea, TextField, type FormErrors } from '../../../components/forms';
+import { ErrorSummary, fieldId, formErrorsFrom, NO_ERRORS, SelectField, StatusMessage, TextArea, TextField, useFocusOnToggle, type FormErrors } from '../../../components/forms';
 import { GoalsPanel } from '../../../components/intake/GoalsPanel';
 import '../../../components/intake/intake.css';
 import { Badge, ErrorNotice, Loading, Page } from '../../../components/Page';
@@ -197,21 +197,68 @@ function AddendumForm({ patientId, decisionId }: { patientId: string; decisionId
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [saved, setSaved] = useState('');
+  const form = `addendum-${decisionId}`;
+  // The button that opens the form gives way to it, and the form to the button again:
+  // focus goes into the text as it opens and back to the button as it closes.
+  const openButton = useRef<HTMLButtonElement>(null);
+  useFocusOnToggle(open, null, openButton);
+  useEffect(() => {
+    if (open) document.getElementById(fieldId(form, 'text'))?.focus();
+  }, [open, form]);
   const m = useMutation({
     mutationFn: () => addAddendum(patientId, decisionId, text),
     onSuccess: async () => {
-      setOpen(false);
-      setText('');
       await queryClient.invalidateQueries({ queryKey: ['review', patientId] });
+      setText('');
+      setErrors(NO_ERRORS);
+      setSaved('Addendum saved.');
+      setOpen(false);
     },
+    onError: (e) => setErrors(formErrorsFrom(e, ['text'])),
   });
-  if (!open) return <button type="button" className="button button--quiet button--small" onClick={() => setOpen(true)}>Add an addendum</button>;
+  // The status region stays mounted so that "Addendum saved." is announced when it appears.
+  const status = <StatusMessage>{saved}</StatusMessage>;
+  if (!open) {
+    return (
+      <>
+        {status}
+        <button type="button" className="button button--quiet button--small" onClick={() => setOpen(true)} ref={openButton}>
+          Add an addendum
+        </button>
+      </>
+    );
+  }
   return (
-    <form noValidate onSubmit={(e) => { e.preventDefault(); m.mutate(); }}>
-      <TextArea form={`addendum-${decisionId}`} name="text" label="Addendum" value={text} onChange={setText} required />
-      <button type="submit" className="button button--secondary button--small" disabled={m.isPending}>Save addendum</button>
-      {m.isError ? <ErrorNotice error={m.error} /> : null}
-    </form>
+    <>
+      {status}
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSaved('');
+          if (!text.trim()) return setErrors({ fields: { text: 'Write the addendum before saving it.' } });
+          m.mutate();
+        }}
+      >
+        <ErrorSummary errors={errors} form={form} />
+        <TextArea form={form} name="text" label="Addendum" value={text} onChange={setText} required error={errors.fields.text} />
+        <div className="form__actions">
+          <button type="submit" className="button button--secondary button--small" disabled={m.isPending}>Save addendum</button>
+          <button
+            type="button"
+            className="button button--quiet button--small"
+            onClick={() => {
+              setErrors(NO_ERRORS);
+              setOpen(false);
+            }}
+          >
+            Cancel
+          </button>
+        </div>
+      </form>
+    </>
   );
 }
 
