@@ -200,6 +200,8 @@ journey('dosing session: check-in gate, dose co-sign, live vitals and alert on t
   await measure.getByText(/not a validated scale/).first().waitFor();
   await measure.getByRole('button', { name: 'Ask the patient to complete it' }).click();
   await measure.getByText('Waiting for the patient').waitFor();
+  // The button is gone with its request: focus is on the section's heading, not the page body.
+  await therapist.waitForFunction(() => document.activeElement?.id === 'post-session-heading');
   await checkA11y(therapist, 'dosing post-session measure requested');
   const patient = await newPage();
   await signIn(patient, baseUrl, 'patient@demo.clinic');

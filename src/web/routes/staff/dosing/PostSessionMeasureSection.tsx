@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { isApiError } from '../../../api/client';
 import { getPostSessionMeasure, requestPostSessionMeasure, type PostSessionMeasureView } from '../../../api/dosing';
 import { listQuestionnaires, submitResponse, type Answers } from '../../../api/intake';
@@ -25,9 +25,13 @@ export function PostSessionMeasureSection({ sessionId, timeZone }: { sessionId: 
   const [answers, setAnswers] = useState<Answers>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = (v: PostSessionMeasureView) => queryClient.setQueryData(key, v);
+  // Asking the patient, and saving the paper answers, each remove the control just used:
+  // focus goes to the section's heading, with the outcome announced below it.
+  const heading = useRef<HTMLHeadingElement>(null);
   const ask = useMutation({
     mutationFn: () => requestPostSessionMeasure(sessionId),
     onSuccess: (v) => {
+      heading.current?.focus();
       set(v);
       setStatus('The patient can now answer it in their portal (Questionnaires).');
     },
@@ -49,6 +53,7 @@ export function PostSessionMeasureSection({ sessionId, timeZone }: { sessionId: 
       setAnswers({});
       setErrors({});
       setStatus('Paper answers saved.');
+      heading.current?.focus();
       await view.refetch();
     },
     onError: (e) => {
@@ -64,7 +69,9 @@ export function PostSessionMeasureSection({ sessionId, timeZone }: { sessionId: 
   const draft = draftOf(v);
   return (
     <section className="dosing-section" aria-labelledby="post-session-heading" data-testid="post-session-measure">
-      <h2 id="post-session-heading">After the session: experience check-in</h2>
+      <h2 id="post-session-heading" tabIndex={-1} ref={heading}>
+        After the session: experience check-in
+      </h2>
       {!v.offered ? (
         <p className="muted">The clinic protocol does not offer a post-session measure.</p>
       ) : (
