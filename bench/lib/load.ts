@@ -22,17 +22,19 @@ export interface LoadResult {
   readonly statusCodes: Record<string, number>;
 }
 
-function fire(port: number, request: BenchRequest, connections: number, durationS: number) {
-  return autocannon({
+/** The request as autocannon sends it, to 127.0.0.1. */
+function target(port: number, request: BenchRequest) {
+  return {
     url: `http://127.0.0.1:${port}${request.path}`,
     method: request.method,
     ...(request.headers ? { headers: { ...request.headers } } : {}),
     ...(request.body !== undefined ? { body: request.body } : {}),
-    connections,
-    duration: durationS,
     pipelining: 1,
-    timeout: 10,
-  });
+  };
+}
+
+function fire(port: number, request: BenchRequest, connections: number, durationS: number) {
+  return autocannon({ ...target(port, request), connections, duration: durationS, timeout: 10 });
 }
 
 /** Warms up, then calls `beforeMeasure`, then measures. Traffic stays on 127.0.0.1. */
@@ -61,16 +63,7 @@ export async function measureLoad(
 
 /** Sends exactly `amount` requests over `connections` (for counts that must not depend on time). */
 export async function sendRequests(port: number, request: BenchRequest, connections: number, amount: number): Promise<{ ok2xx: number; other: number }> {
-  const r = await autocannon({
-    url: `http://127.0.0.1:${port}${request.path}`,
-    method: request.method,
-    ...(request.headers ? { headers: { ...request.headers } } : {}),
-    ...(request.body !== undefined ? { body: request.body } : {}),
-    connections,
-    amount,
-    pipelining: 1,
-    // A server under valgrind answers ~50 times slower than usual.
-    timeout: 120,
-  });
+  // A server under valgrind answers ~50 times slower than usual: a long timeout.
+  const r = await autocannon({ ...target(port, request), connections, amount, timeout: 120 });
   return { ok2xx: r['2xx'], other: r.non2xx + r.errors };
 }
