@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -14,13 +14,17 @@ interface T {
 
 let database: Database;
 let db: Kysely<T>;
+const dir = mkdtempSync(path.join(tmpdir(), 'cdc-'));
 beforeAll(async () => {
-  database = openDatabase({ kind: 'sqlite', file: path.join(mkdtempSync(path.join(tmpdir(), 'cdc-')), 'x.sqlite') });
+  database = openDatabase({ kind: 'sqlite', file: path.join(dir, 'x.sqlite') });
   db = database.db as unknown as Kysely<T>;
   await db.schema.createTable('items').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('label', 'text').execute();
   await db.insertInto('items').values({ id: 'a', label: 'first' }).execute();
 });
-afterAll(async () => database.close());
+afterAll(async () => {
+  await database.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const labelOf = preparedQuery((k: Kysely<T>, id: string) => k.selectFrom('items').select('label').where('id', '=', id));
 
