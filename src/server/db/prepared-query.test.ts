@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
@@ -11,8 +11,9 @@ interface T {
 }
 
 let database: Database;
+const dir = mkdtempSync(path.join(tmpdir(), 'pq-'));
 beforeAll(async () => {
-  database = openDatabase({ kind: 'sqlite', file: path.join(mkdtempSync(path.join(tmpdir(), 'pq-')), 'x.sqlite') });
+  database = openDatabase({ kind: 'sqlite', file: path.join(dir, 'x.sqlite') });
   const db = database.db as unknown as Kysely<T>;
   await db.schema.createTable('items').addColumn('id', 'text').addColumn('owner', 'text').addColumn('rank', 'integer').execute();
   await db.insertInto('items').values([
@@ -21,7 +22,10 @@ beforeAll(async () => {
     { id: 'c', owner: 'y', rank: 3 },
   ]).execute();
 });
-afterAll(async () => database.close());
+afterAll(async () => {
+  await database.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('preparedQuery', () => {
   const byOwnerAbove = preparedQuery((db: Kysely<T>, owner: string, minRank: number) =>
