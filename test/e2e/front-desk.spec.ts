@@ -148,10 +148,11 @@ journey('front desk: books an appointment from the calendar on a phone (patient 
   // A change closes the editor: focus returns to the appointment's "Change" button; after a
   // cancellation (hidden from the calendar) to the page heading.
   const change = booked.first().getByRole('button', { name: /^Change\b/ });
+  const changeId = await change.getAttribute('id');
   await change.click();
   await booked.first().getByRole('button', { name: 'Mark confirmed' }).click();
   await page.getByText('Integration saved.').waitFor();
-  await page.waitForFunction(() => document.activeElement?.id.startsWith('appt-change-') === true && /^Change/.test(document.activeElement.textContent ?? ''));
+  await page.waitForFunction((id) => document.activeElement?.id === id && /^Change/.test(document.activeElement.textContent ?? ''), changeId);
   await change.click();
   await booked.first().getByLabel('Reason for cancelling').fill('Patient asked to move to the following week');
   await booked.first().getByRole('button', { name: 'Cancel appointment' }).click();

@@ -24,7 +24,6 @@ export function GoalsPanel({ patientId, headingLevel = 2 }: { patientId: string;
   // "Mark achieved" disappears with the change it makes: focus moves to the goal itself,
   // which now reads "achieved", instead of falling back to the top of the page.
   const [marked, setMarked] = useState<string | null>(null);
-  const goalItems = useRef(new Map<string, HTMLLIElement>());
   const update = useMutation({
     mutationFn: (v: { goal: Goal; status: Goal['status'] }) => updateGoal(patientId, v.goal.id, { status: v.status }),
     onSuccess: async (g) => {
@@ -35,7 +34,7 @@ export function GoalsPanel({ patientId, headingLevel = 2 }: { patientId: string;
   });
   // Runs once per goal marked (a goal marked achieved has no button to be marked again).
   useEffect(() => {
-    if (marked) goalItems.current.get(marked)?.focus();
+    if (marked) document.getElementById(`goal-${marked}`)?.focus();
   }, [marked]);
   return (
     <div>
@@ -43,14 +42,7 @@ export function GoalsPanel({ patientId, headingLevel = 2 }: { patientId: string;
       {q.isPending ? <Loading /> : q.isError ? <ErrorNotice error={q.error} /> : q.data.items.length === 0 ? <p className="muted">No goals yet.</p> : (
         <ul className="q-list">
           {q.data.items.map((g) => (
-            <li
-              key={g.id}
-              tabIndex={-1}
-              ref={(el) => {
-                if (el) goalItems.current.set(g.id, el);
-                else goalItems.current.delete(g.id);
-              }}
-            >
+            <li key={g.id} id={`goal-${g.id}`} tabIndex={-1}>
               <div>
                 <p>
                   <strong>{g.kindLabel}</strong> <Badge tone={g.status === 'achieved' ? 'success' : g.status === 'active' ? 'info' : 'neutral'}>{g.status}</Badge>
